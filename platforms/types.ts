@@ -293,6 +293,8 @@ export interface PlatformDefinition {
   tracker?: (context: ResolvedContext) => TrackerAdapter;
   /** Every environment variable the platform reads. */
   env: readonly string[];
+  /** The variables among `env` that hold secrets (masked in CI logs by the CLI). */
+  secretEnv?: readonly string[];
   /** The hosts (`host` or `host:port`) it calls, given the environment. */
   hosts: (env: Env) => string[];
   /** Required settings that are missing, each named for the user (`GITHUB_TOKEN`). */
@@ -303,4 +305,41 @@ export interface PlatformDefinition {
   probe?: (context: ResolvedContext) => Promise<ProbeResult>;
   /** The CI log conventions to use when running inside this platform's CI. */
   logConventions?: (env: Env) => LogConventions | undefined;
+}
+
+/**
+ * The part of `pace.config.yaml` this package reads, after validation.
+ *
+ * @example
+ * ```ts
+ * import type { PaceConfig } from "@pace/platforms";
+ * const config: PaceConfig = { platform: { ci: "github", tracker: "jira" } };
+ * ```
+ */
+export interface PaceConfig {
+  /** Which platform serves each side. */
+  platform: { ci: string; tracker: string };
+  /** The file it was read from, when it came from a file. */
+  source?: string;
+}
+
+/**
+ * What a platform needs from Deno's sandbox: `--allow-net`, `--allow-env`,
+ * `--allow-read`, `--allow-write` lists.
+ *
+ * @example
+ * ```ts
+ * import type { Permissions } from "@pace/platforms";
+ * const perms: Permissions = { net: [], env: ["PACE_CONFIG"], read: ["."], write: [".pace"] };
+ * ```
+ */
+export interface Permissions {
+  /** Hosts, `host` or `host:port`. Empty: no network at all. */
+  net: string[];
+  /** Environment variable names. */
+  env: string[];
+  /** Paths read. */
+  read: string[];
+  /** Paths written. */
+  write: string[];
 }

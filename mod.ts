@@ -1,0 +1,63 @@
+/**
+ * `@pace/platforms`: the layer through which PACE, the daily AI sprint
+ * pipeline, reaches the outside world — review PRs, CI waits, escalations,
+ * advisories, story tickets and job summaries — on GitHub, GitLab, Bitbucket,
+ * Jenkins, Jira, a fully local mode, or any platform you register.
+ *
+ * @example Run a day's outside-world steps from the config
+ * ```ts
+ * import { getCIAdapter, getTrackerAdapter, loadConfig } from "@pace/platforms";
+ *
+ * const config = await loadConfig(); // local/local when no pace.config.yaml exists
+ * const ci = getCIAdapter(config);
+ * const tracker = getTrackerAdapter(config);
+ *
+ * const result = await ci.waitForCommitCi("0123abcd", { timeoutMinutes: 0.01 });
+ * if (result.conclusion !== "success") {
+ *   await tracker.openEscalationIssue(3, ".pace/day-3", `CI ${result.conclusion}`);
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  AdapterContext,
+  AdvisoryItem,
+  CIAdapter,
+  CiConclusion,
+  CiResult,
+  Env,
+  GateReport,
+  LogConventions,
+  Logger,
+  PaceConfig,
+  Permissions,
+  PlatformDefinition,
+  PlatformPaths,
+  ProbeResult,
+  ResolvedContext,
+  Secrets,
+  StoryStatus,
+  TrackerAdapter,
+  WaitOptions,
+  WaitProgress,
+} from "./platforms/types.ts";
+export { BaseCIAdapter, BaseTrackerAdapter } from "./platforms/base.ts";
+export { ConfigError, type ConfigErrorPosition } from "./platforms/errors.ts";
+export {
+  DEFAULT_PLATFORM,
+  DISCOVERY_PATHS,
+  loadConfig,
+  type LoadConfigOptions,
+  parseConfig,
+} from "./config/config.ts";
+export {
+  getCIAdapter,
+  getTrackerAdapter,
+  listPlatforms,
+  type PlatformInfo,
+  registerPlatform,
+} from "./platforms/registry.ts";
+export { permissionFlags, requiredPermissions } from "./platforms/permissions.ts";
+export { LocalCIAdapter, localPlatform, LocalTrackerAdapter } from "./platforms/local.ts";

@@ -1,0 +1,204 @@
+/**
+ * The `local` platform: every operation as files under `.pace/`, no network,
+ * no credentials. It is the embedded default when no config says otherwise,
+ * and what the demo and the contract test kit's own tests run on.
+ *
+ * @module
+ */
+
+import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
+import { appendText, exists, readJsonStore, writeJsonStoreValue, writeText } from "./_files.ts";
+import { advisoryPlan, escalationPlan, handoffPlan, reviewPlan, storyPlan } from "./_items.ts";
+import {
+  advisoryFile,
+  escalationFile,
+  handoffCommentFile,
+  paceDirOf,
+  reviewPrFile,
+  storyTicketFile,
+  variablesFile,
+} from "./_names.ts";
+import { pollCi } from "./_poll.ts";
+import { toMarkdown } from "./_render.ts";
+import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
+import type {
+  AdvisoryItem,
+  CiResult,
+  PlatformDefinition,
+  ResolvedContext,
+  StoryStatus,
+  WaitOptions,
+} from "./types.ts";
+
+/** Write `text` at `path` unless it exists; either way return `path`. */
+async function createOnce(path: string, text: () => string): Promise<string> {
+  if (await exists(path)) return path;
+  await writeText(path, text());
+  return path;
+}
+
+/**
+ * Local CI: the review PR is a markdown file, there is no CI to wait for
+ * (`no_runs` at once), variables live in `.pace/variables.json`.
+ *
+ * @example
+ * ```ts
+ * import { getCIAdapter } from "@pace/platforms";
+ * const ci = getCIAdapter("local", { repoRoot: "." });
+ * const path = await ci.openReviewPr(15, ".pace"); // ".../.pace/day-15/review-pr.md"
+ * ```
+ */
+export class LocalCIAdapter extends BaseCIAdapter {
+  readonly platform = "local";
+
+  constructor(context: ResolvedContext) {
+    super(context);
+  }
+
+  openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
+    return this.safely("open review PR", "", async () => {
+      const dir = this.path(paceDir || paceDirOf(this.context.repoRoot));
+      const plan = await reviewPlan(day, dir, this.logger, contextNote);
+      const path = await createOnce(
+        reviewPrFile(dir, day),
+        () => `${toMarkdown(plan.doc, { includeTitle: true })}`,
+      );
+      this.logger.info(`review PR for day ${day}: ${path}`);
+      return path;
+    });
+  }
+
+  waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
+    return pollCi({
+      sha,
+      options,
+      logger: this.logger,
+      secrets: this.context.secrets,
+      probe: () => Promise.resolve({ state: "done", conclusion: "no_runs", url: "", name: "" }),
+    });
+  }
+
+  override setVariable(name: string, value: string): Promise<boolean> {
+    return this.safely(`set variable ${name}`, false, async () => {
+      if (!name) throw new Error("a variable needs a name");
+      await writeJsonStoreValue(variablesFile(this.context.repoRoot), name, String(value));
+      return true;
+    });
+  }
+
+  override async getVariable(name: string): Promise<string | undefined> {
+    const fromEnv = this.env[name];
+    if (fromEnv !== undefined) return fromEnv;
+    return (await readJsonStore(variablesFile(this.context.repoRoot)))[name];
+  }
+}
+
+/**
+ * Local tracker: escalations, advisories and story tickets as markdown files
+ * next to the artifacts they come from.
+ *
+ * @example
+ * ```ts
+ * import { getTrackerAdapter } from "@pace/platforms";
+ * const tracker = getTrackerAdapter("local", { repoRoot: "." });
+ * const path = await tracker.openEscalationIssue(3, ".pace/day-3", "tests fail");
+ * ```
+ */
+export class LocalTrackerAdapter extends BaseTrackerAdapter {
+  readonly platform = "local";
+
+  constructor(context: ResolvedContext) {
+    super(context);
+  }
+
+  openEscalationIssue(day: number, dayDir: string, holdReason?: string): Promise<string> {
+    return this.safely("open escalation", "", async () => {
+      const dir = this.path(dayDir);
+      const plan = await escalationPlan(day, dir, this.logger, holdReason);
+      const path = await createOnce(
+        escalationFile(dir),
+        () => toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels),
+      );
+      this.logger.info(`escalation for day ${day}: ${path}`);
+      return path;
+    });
+  }
+
+  pushAdvisoryItems(day: number, items: AdvisoryItem[], agent: string): Promise<string> {
+    return this.safely("push advisory items", "", async () => {
+      const plan = advisoryPlan(day, items, agent);
+      if (!plan) return "";
+      const path = await createOnce(
+        advisoryFile(paceDirOf(this.context.repoRoot), day, agent),
+        () => toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels),
+      );
+      this.logger.info(`advisory for day ${day} (${agent}): ${path}`);
+      return path;
+    });
+  }
+
+  pushStory(day: number, dayDir: string): Promise<string> {
+    return this.safely("push story", "", async () => {
+      const dir = this.path(dayDir);
+      const existing = await readTicketRef(dir);
+      if (existing && existing.platform === "local" && await exists(existing.url)) {
+        return existing.url;
+      }
+      const plan = await storyPlan(day, dir, this.logger);
+      const path = await createOnce(
+        storyTicketFile(dir),
+        () => toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels),
+      );
+      await writeTicketRef(dir, { url: path, id: path, platform: "local" });
+      this.logger.info(`story ticket for day ${day}: ${path}`);
+      return path;
+    });
+  }
+
+  updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
+    return this.safely("update story status", undefined, async () => {
+      if (status !== "done" && status !== "in_progress") {
+        throw new Error(`unknown status ${JSON.stringify(status)}: use done or in_progress`);
+      }
+      const path = storyTicketFile(this.path(dayDir));
+      if (!await exists(path)) {
+        throw new Error(`no story ticket for day ${day}: run push-story first`);
+      }
+      await appendText(path, `\nStatus: ${status} (${new Date().toISOString()})\n`);
+      this.logger.info(`story for day ${day} is now ${status}`);
+    });
+  }
+
+  postHandoffComment(day: number, dayDir: string): Promise<void> {
+    return this.safely("post handoff comment", undefined, async () => {
+      const dir = this.path(dayDir);
+      const doc = await handoffPlan(day, dir, this.logger);
+      const path = handoffCommentFile(dir);
+      await writeText(path, toMarkdown(doc, { includeTitle: true }));
+      this.logger.info(`handoff comment for day ${day}: ${path}`);
+    });
+  }
+}
+
+function labelsLine(labels: string[]): string {
+  return `\nLabels: ${labels.join(", ")}\n`;
+}
+
+/**
+ * The `local` platform definition: no hosts, no variables.
+ *
+ * @example
+ * ```ts
+ * import { localPlatform } from "@pace/platforms";
+ * console.log(localPlatform.hosts({})); // []
+ * ```
+ */
+export const localPlatform: PlatformDefinition = {
+  name: "local",
+  title: "Local",
+  env: [],
+  hosts: () => [],
+  ci: (context) => new LocalCIAdapter(context),
+  tracker: (context) => new LocalTrackerAdapter(context),
+  probe: () => Promise.resolve({ ok: true, detail: "local files, no network needed" }),
+};

@@ -1,0 +1,295 @@
+/**
+ * The platform registry and the adapter factory. Built-in platforms are
+ * registered through the same {@linkcode registerPlatform} a user calls, so a
+ * user's platform works everywhere a built-in does: config validation, the
+ * factory, permissions and the CLI all ask this module, never a platform.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { currentDir, processEnv } from "./_env.ts";
+import { redactingLogger, SecretRegistry } from "./_redact.ts";
+import { ConfigError, didYouMean } from "./errors.ts";
+import { localPlatform } from "./local.ts";
+import type {
+  AdapterContext,
+  CIAdapter,
+  CiResult,
+  PaceConfig,
+  PlatformDefinition,
+  ResolvedContext,
+  TrackerAdapter,
+} from "./types.ts";
+
+const definitions = new Map<string, PlatformDefinition>();
+const builtins = new Set<string>();
+
+const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/**
+ * Add a platform. Its `ci` and/or `tracker` factories receive the resolved
+ * context; `env` lists the variables it reads and `hosts(env)` the hosts it
+ * calls, so `pace permissions` can grant exactly those.
+ *
+ * @throws {TypeError} for a malformed definition or a name already taken.
+ *
+ * @example Register a tracker and select it from config
+ * ```ts
+ * import { BaseTrackerAdapter, getTrackerAdapter, registerPlatform } from "@pace/platforms";
+ * registerPlatform({
+ *   name: "example-tracker",
+ *   env: ["EXAMPLE_TOKEN"],
+ *   hosts: () => ["tracker.example.com"],
+ *   tracker: (context) => new (class extends BaseTrackerAdapter {
+ *     readonly platform = "example-tracker";
+ *     openEscalationIssue() { return Promise.resolve("https://tracker.example.com/1"); }
+ *     pushAdvisoryItems() { return Promise.resolve(""); }
+ *     pushStory() { return Promise.resolve(""); }
+ *     updateStoryStatus() { return Promise.resolve(); }
+ *     postHandoffComment() { return Promise.resolve(); }
+ *   })(context),
+ * });
+ * const tracker = getTrackerAdapter({ platform: { ci: "local", tracker: "example-tracker" } });
+ * ```
+ */
+export function registerPlatform(definition: PlatformDefinition): void {
+  if (!definition || typeof definition !== "object") {
+    throw new TypeError("registerPlatform: expected a platform definition object");
+  }
+  const { name } = definition;
+  if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+    throw new TypeError(
+      `registerPlatform: invalid name ${
+        JSON.stringify(name)
+      }: use lowercase letters, digits, "-" and "_", starting with a letter`,
+    );
+  }
+  if (!definition.ci && !definition.tracker) {
+    throw new TypeError(`registerPlatform: "${name}" has neither a ci nor a tracker factory`);
+  }
+  if (!Array.isArray(definition.env) || typeof definition.hosts !== "function") {
+    throw new TypeError(`registerPlatform: "${name}" needs an env list and a hosts(env) function`);
+  }
+  const existing = definitions.get(name);
+  if (existing && existing !== definition) {
+    throw new TypeError(`registerPlatform: a platform named "${name}" is already registered`);
+  }
+  definitions.set(name, definition);
+}
+
+/** One registered platform, as {@linkcode listPlatforms} reports it. */
+export interface PlatformInfo {
+  /** The config name. */
+  name: string;
+  /** The log prefix. */
+  title: string;
+  /** Whether it can serve as `platform.ci`. */
+  ci: boolean;
+  /** Whether it can serve as `platform.tracker`. */
+  tracker: boolean;
+  /** The variables it reads. */
+  env: string[];
+  /** Whether it ships with this package. */
+  builtin: boolean;
+}
+
+/**
+ * Every registered platform, built-ins first.
+ *
+ * @example
+ * ```ts
+ * import { listPlatforms } from "@pace/platforms";
+ * const trackers = listPlatforms().filter((p) => p.tracker).map((p) => p.name);
+ * ```
+ */
+export function listPlatforms(): PlatformInfo[] {
+  return [...definitions.values()].map((d) => ({
+    name: d.name,
+    title: d.title ?? d.name,
+    ci: typeof d.ci === "function",
+    tracker: typeof d.tracker === "function",
+    env: [...d.env],
+    builtin: builtins.has(d.name),
+  }));
+}
+
+/** The definition registered under `name`, or `undefined`. */
+export function getPlatform(name: string): PlatformDefinition | undefined {
+  return definitions.get(name);
+}
+
+/** The names that can serve one side. */
+export function platformNames(side: "ci" | "tracker"): string[] {
+  return [...definitions.values()].filter((d) => d[side]).map((d) => d.name);
+}
+
+/** The definition for one side of a config; {@linkcode ConfigError} when it cannot serve. */
+export function definitionFor(name: string, side: "ci" | "tracker"): PlatformDefinition {
+  const definition = definitions.get(name);
+  const choices = platformNames(side);
+  if (!definition) {
+    throw new ConfigError(
+      `unknown ${side} platform "${name}"${didYouMean(name, choices)}; valid: ${
+        choices.join(", ")
+      }`,
+    );
+  }
+  if (!definition[side]) {
+    const other = side === "ci" ? "tracker" : "ci";
+    throw new ConfigError(
+      `"${name}" is a ${other}-only platform and cannot be platform.${side}; valid: ${
+        choices.join(", ")
+      }`,
+    );
+  }
+  return definition;
+}
+
+/** Fill in every default of an {@linkcode AdapterContext} for one platform. */
+export function resolveContext(
+  definition: PlatformDefinition,
+  context: AdapterContext = {},
+): ResolvedContext {
+  const secrets = new SecretRegistry();
+  return {
+    env: context.env ?? processEnv(),
+    repoRoot: resolve(context.repoRoot ?? currentDir()),
+    fetch: context.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    logger: redactingLogger(
+      context.logger ?? console,
+      definition.title ?? definition.name,
+      secrets,
+    ),
+    secrets,
+  };
+}
+
+function sideOf(config: PaceConfig | string, side: "ci" | "tracker"): string {
+  if (typeof config === "string") return config;
+  const name = config?.platform?.[side];
+  if (typeof name !== "string") {
+    throw new ConfigError(`config has no platform.${side}: pass the result of loadConfig()`);
+  }
+  return name;
+}
+
+/**
+ * Build the CI adapter the config selects. Every method of the result
+ * resolves, even for a third-party adapter that throws.
+ *
+ * @throws {ConfigError} when the platform is unknown or cannot serve as CI.
+ *
+ * @example Local CI, no credentials, no network
+ * ```ts
+ * import { getCIAdapter } from "@pace/platforms";
+ * const ci = getCIAdapter({ platform: { ci: "local", tracker: "local" } }, { repoRoot: "." });
+ * const result = await ci.waitForCommitCi("0123abc");
+ * console.log(result.conclusion); // "no_runs"
+ * ```
+ */
+export function getCIAdapter(config: PaceConfig | string, context?: AdapterContext): CIAdapter {
+  const definition = definitionFor(sideOf(config, "ci"), "ci");
+  const resolved = resolveContext(definition, context);
+  return guard(definition.ci!(resolved), resolved, CI_FALLBACKS);
+}
+
+/**
+ * Build the tracker adapter the config selects. Every method of the result
+ * resolves, even for a third-party adapter that throws.
+ *
+ * @throws {ConfigError} when the platform is unknown or cannot serve as tracker.
+ *
+ * @example Local tracker
+ * ```ts
+ * import { getTrackerAdapter } from "@pace/platforms";
+ * const tracker = getTrackerAdapter({ platform: { ci: "local", tracker: "local" } });
+ * await tracker.pushAdvisoryItems(3, [], "SENTINEL"); // "" — nothing to file
+ * ```
+ */
+export function getTrackerAdapter(
+  config: PaceConfig | string,
+  context?: AdapterContext,
+): TrackerAdapter {
+  const definition = definitionFor(sideOf(config, "tracker"), "tracker");
+  const resolved = resolveContext(definition, context);
+  return guard(definition.tracker!(resolved), resolved, TRACKER_FALLBACKS);
+}
+
+type Fallback = (args: unknown[], error: string) => unknown;
+
+const CI_FALLBACKS: Record<string, Fallback> = {
+  openReviewPr: () => "",
+  waitForCommitCi: (args, error): CiResult => ({
+    conclusion: "no_runs",
+    url: "",
+    name: "",
+    sha: typeof args[0] === "string" ? args[0] : String(args[0]),
+    error,
+  }),
+  postDailySummary: () => undefined,
+  writeJobSummary: () => undefined,
+  setVariable: () => false,
+  getVariable: () => undefined,
+};
+
+const TRACKER_FALLBACKS: Record<string, Fallback> = {
+  openEscalationIssue: () => "",
+  pushAdvisoryItems: () => "",
+  pushStory: () => "",
+  updateStoryStatus: () => undefined,
+  closePlanIssue: () => undefined,
+  postHandoffComment: () => undefined,
+};
+
+/** Methods whose first argument is a day number. */
+const DAY_METHODS = new Set([
+  "openReviewPr",
+  "postDailySummary",
+  "openEscalationIssue",
+  "pushAdvisoryItems",
+  "pushStory",
+  "updateStoryStatus",
+  "postHandoffComment",
+]);
+
+/**
+ * Enforce the never-reject rule around any adapter: a contract method that
+ * throws, rejects or is given an impossible day is logged (redacted) and
+ * answered with its fallback. Other members pass through untouched.
+ */
+function guard<T extends object>(
+  adapter: T,
+  context: ResolvedContext,
+  fallbacks: Record<string, Fallback>,
+): T {
+  const { logger, secrets } = context;
+  return new Proxy(adapter, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof key !== "string" || typeof value !== "function" || !(key in fallbacks)) {
+        return value;
+      }
+      const fallback = fallbacks[key];
+      return async (...args: unknown[]) => {
+        if (DAY_METHODS.has(key) && !(Number.isInteger(args[0]) && (args[0] as number) >= 1)) {
+          const error = `${key}: day must be a whole number ≥ 1, got ${String(args[0])}`;
+          logger.error(error);
+          return fallback(args, error);
+        }
+        try {
+          return await value.apply(target, args);
+        } catch (error) {
+          const message = secrets.redact(error instanceof Error ? error.message : String(error));
+          logger.error(`${key} failed: ${message}`);
+          return fallback(args, message);
+        }
+      };
+    },
+  });
+}
+
+for (const definition of [localPlatform]) {
+  registerPlatform(definition);
+  builtins.add(definition.name);
+}
