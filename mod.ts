@@ -61,3 +61,10 @@ export {
 } from "./platforms/registry.ts";
 export { permissionFlags, requiredPermissions } from "./platforms/permissions.ts";
 export { LocalCIAdapter, localPlatform, LocalTrackerAdapter } from "./platforms/local.ts";
+export {
+  GITHUB_API_VERSION,
+  GITHUB_DEFAULT_API_URL,
+  GitHubCIAdapter,
+  githubPlatform,
+  GitHubTrackerAdapter,
+} from "./platforms/github.ts";

@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import { currentDir, processEnv } from "./_env.ts";
 import { redactingLogger, SecretRegistry } from "./_redact.ts";
 import { ConfigError, didYouMean } from "./errors.ts";
+import { githubPlatform } from "./github.ts";
 import { localPlatform } from "./local.ts";
 import type {
   AdapterContext,
@@ -265,8 +266,9 @@ function guard<T extends object>(
 ): T {
   const { logger, secrets } = context;
   return new Proxy(adapter, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
+    get(target, key) {
+      // The target, not the proxy, is `this` for getters: private fields need it.
+      const value = Reflect.get(target, key);
       if (typeof key !== "string" || typeof value !== "function" || !(key in fallbacks)) {
         return value;
       }
@@ -289,7 +291,7 @@ function guard<T extends object>(
   });
 }
 
-for (const definition of [localPlatform]) {
+for (const definition of [localPlatform, githubPlatform]) {
   registerPlatform(definition);
   builtins.add(definition.name);
 }
