@@ -43,7 +43,7 @@ export type {
   WaitOptions,
   WaitProgress,
 } from "./platforms/types.ts";
-export { BaseCIAdapter, BaseTrackerAdapter } from "./platforms/base.ts";
+export { AdapterCore, BaseCIAdapter, BaseTrackerAdapter } from "./platforms/base.ts";
 export { ConfigError, type ConfigErrorPosition } from "./platforms/errors.ts";
 export {
   DEFAULT_PLATFORM,

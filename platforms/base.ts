@@ -22,8 +22,19 @@ import type {
   WaitOptions,
 } from "./types.ts";
 
-/** What both base classes share: context, logging and the failure guard. */
-abstract class AdapterCore {
+/**
+ * What both base classes share: the resolved context, the prefixed logger,
+ * and {@linkcode AdapterCore.safely}, the never-reject guard for one call.
+ * Extend {@linkcode BaseCIAdapter} or {@linkcode BaseTrackerAdapter} rather
+ * than this class.
+ *
+ * @example
+ * ```ts
+ * import { AdapterCore, BaseCIAdapter } from "@pace/platforms";
+ * console.log(Object.getPrototypeOf(BaseCIAdapter) === AdapterCore); // true
+ * ```
+ */
+export abstract class AdapterCore {
   /** The registered platform name. */
   abstract readonly platform: string;
   /** The resolved context the adapter was built from. */
@@ -34,6 +45,7 @@ abstract class AdapterCore {
    */
   protected unavailable: string | undefined;
 
+  /** Keep the resolved context. */
   constructor(context: ResolvedContext) {
     this.context = context;
   }

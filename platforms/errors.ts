@@ -7,7 +7,9 @@
 
 /** Where in a config file a problem sits, 1-based. */
 export interface ConfigErrorPosition {
+  /** 1-based line. */
   line: number;
+  /** 1-based column. */
   column: number;
 }
 
@@ -32,6 +34,7 @@ export class ConfigError extends Error {
   /** Where in that file, when known. */
   readonly position: ConfigErrorPosition | undefined;
 
+  /** `message` is prefixed with `source:line:column: ` when they are known. */
   constructor(message: string, source?: string, position?: ConfigErrorPosition) {
     const where = source
       ? `${source}${position ? `:${position.line}:${position.column}` : ""}: `

@@ -120,6 +120,7 @@ class GitHubConnection {
   /** How many conditional GETs were answered 304 (for the bench). */
   notModified = 0;
 
+  /** Build from a resolved context (use the factory: `getCIAdapter`/`getTrackerAdapter`). */
   constructor(context: ResolvedContext) {
     this.#context = context;
     const { env, secrets } = context;
@@ -296,9 +297,11 @@ function actionsConventions(): LogConventions {
  * ```
  */
 export class GitHubCIAdapter extends BaseCIAdapter {
+  /** The registered platform name. */
   readonly platform = "github";
   readonly #gh: GitHubConnection;
 
+  /** Build from a resolved context (use the factory: `getCIAdapter`/`getTrackerAdapter`). */
   constructor(context: ResolvedContext) {
     super(context);
     this.#gh = new GitHubConnection(context);
@@ -310,6 +313,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
     return this.#gh.notModified;
   }
 
+  /** Open (or find) the review PR for a human-gate day; its URL or path, `""` on failure. */
   openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     return this.safely("open review PR", "", async () => {
       const gh = this.#gh;
@@ -353,6 +357,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
     });
   }
 
+  /** Poll until the commit's CI ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
     return pollCi({
       sha,
@@ -389,6 +394,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
     return classify(runs, statuses);
   }
 
+  /** Write the job summary where this platform shows it. */
   override writeJobSummary(markdown: string): Promise<void> {
     const path = envValue(this.env, "GITHUB_STEP_SUMMARY");
     if (!path) return super.writeJobSummary(markdown);
@@ -398,6 +404,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
     });
   }
 
+  /** Set a variable; `false` (logged) on failure. */
   override setVariable(name: string, value: string): Promise<boolean> {
     return this.safely(`set variable ${name}`, false, async () => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
@@ -423,6 +430,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
     });
   }
 
+  /** The environment first, then the platform's variable store. */
   override async getVariable(name: string): Promise<string | undefined> {
     const fromEnv = this.env[name];
     if (fromEnv !== undefined) return fromEnv;
@@ -507,15 +515,18 @@ export function classify(runs: CheckRun[], statuses: CommitStatus[]): CiSnapshot
  * ```
  */
 export class GitHubTrackerAdapter extends BaseTrackerAdapter {
+  /** The registered platform name. */
   readonly platform = "github";
   readonly #gh: GitHubConnection;
 
+  /** Build from a resolved context (use the factory: `getCIAdapter`/`getTrackerAdapter`). */
   constructor(context: ResolvedContext) {
     super(context);
     this.#gh = new GitHubConnection(context);
     if (this.#gh.missing) this.disable(this.#gh.missing);
   }
 
+  /** Open (or find) the HOLD escalation for a day; its URL or path. */
   openEscalationIssue(day: number, dayDir: string, holdReason?: string): Promise<string> {
     return this.safely("open escalation", "", async () => {
       const plan = await escalationPlan(day, this.path(dayDir), this.logger, holdReason);
@@ -523,6 +534,7 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** File one agent's findings for a day; `""` for an empty list. */
   pushAdvisoryItems(day: number, items: AdvisoryItem[], agent: string): Promise<string> {
     return this.safely("push advisory items", "", async () => {
       const plan = advisoryPlan(day, items, agent);
@@ -531,6 +543,7 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** Mirror the day's story card as a ticket and record it in `story-ticket.yaml`. */
   pushStory(day: number, dayDir: string): Promise<string> {
     return this.safely("push story", "", async () => {
       const dir = this.path(dayDir);
@@ -560,6 +573,7 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
     return found.number;
   }
 
+  /** Close (`done`) or reopen (`in_progress`) the day's story ticket. */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.safely("update story status", undefined, async () => {
       if (status !== "done" && status !== "in_progress") {
@@ -576,6 +590,7 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** Comment the day's handoff note on the story ticket, once. */
   postHandoffComment(day: number, dayDir: string): Promise<void> {
     return this.safely("post handoff comment", undefined, async () => {
       const doc = await handoffPlan(day, this.path(dayDir), this.logger);
@@ -597,6 +612,7 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** Close a planning issue as completed. */
   override closePlanIssue(issueNumber: number): Promise<void> {
     return this.safely(`close plan issue #${issueNumber}`, undefined, async () => {
       if (!Number.isInteger(issueNumber) || issueNumber < 1) {

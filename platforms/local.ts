@@ -49,12 +49,15 @@ async function createOnce(path: string, text: () => string): Promise<string> {
  * ```
  */
 export class LocalCIAdapter extends BaseCIAdapter {
+  /** The registered platform name. */
   readonly platform = "local";
 
+  /** Build from a resolved context (use the factory: `getCIAdapter`/`getTrackerAdapter`). */
   constructor(context: ResolvedContext) {
     super(context);
   }
 
+  /** Open (or find) the review PR for a human-gate day; its URL or path, `""` on failure. */
   openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     return this.safely("open review PR", "", async () => {
       const dir = this.path(paceDir || paceDirOf(this.context.repoRoot));
@@ -68,6 +71,7 @@ export class LocalCIAdapter extends BaseCIAdapter {
     });
   }
 
+  /** Poll until the commit's CI ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
     return pollCi({
       sha,
@@ -78,6 +82,7 @@ export class LocalCIAdapter extends BaseCIAdapter {
     });
   }
 
+  /** Set a variable; `false` (logged) on failure. */
   override setVariable(name: string, value: string): Promise<boolean> {
     return this.safely(`set variable ${name}`, false, async () => {
       if (!name) throw new Error("a variable needs a name");
@@ -86,6 +91,7 @@ export class LocalCIAdapter extends BaseCIAdapter {
     });
   }
 
+  /** The environment first, then the platform's variable store. */
   override async getVariable(name: string): Promise<string | undefined> {
     const fromEnv = this.env[name];
     if (fromEnv !== undefined) return fromEnv;
@@ -105,12 +111,15 @@ export class LocalCIAdapter extends BaseCIAdapter {
  * ```
  */
 export class LocalTrackerAdapter extends BaseTrackerAdapter {
+  /** The registered platform name. */
   readonly platform = "local";
 
+  /** Build from a resolved context (use the factory: `getCIAdapter`/`getTrackerAdapter`). */
   constructor(context: ResolvedContext) {
     super(context);
   }
 
+  /** Open (or find) the HOLD escalation for a day; its URL or path. */
   openEscalationIssue(day: number, dayDir: string, holdReason?: string): Promise<string> {
     return this.safely("open escalation", "", async () => {
       const dir = this.path(dayDir);
@@ -124,6 +133,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** File one agent's findings for a day; `""` for an empty list. */
   pushAdvisoryItems(day: number, items: AdvisoryItem[], agent: string): Promise<string> {
     return this.safely("push advisory items", "", async () => {
       const plan = advisoryPlan(day, items, agent);
@@ -137,6 +147,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** Mirror the day's story card as a ticket and record it in `story-ticket.yaml`. */
   pushStory(day: number, dayDir: string): Promise<string> {
     return this.safely("push story", "", async () => {
       const dir = this.path(dayDir);
@@ -155,6 +166,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** Close (`done`) or reopen (`in_progress`) the day's story ticket. */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.safely("update story status", undefined, async () => {
       if (status !== "done" && status !== "in_progress") {
@@ -169,6 +181,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     });
   }
 
+  /** Comment the day's handoff note on the story ticket, once. */
   postHandoffComment(day: number, dayDir: string): Promise<void> {
     return this.safely("post handoff comment", undefined, async () => {
       const dir = this.path(dayDir);

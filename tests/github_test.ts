@@ -6,7 +6,7 @@ import {
   permissionFlags,
   requiredPermissions,
 } from "../mod.ts";
-import { GitHubCIAdapter } from "../platforms/github.ts";
+import type { GitHubCIAdapter } from "../platforms/github.ts";
 import { classify } from "../platforms/github.ts";
 import {
   captureLogger,
