@@ -150,6 +150,15 @@ function numberOption(ctx: RunContext, name: string): number | undefined {
   return value;
 }
 
+/** Whether Deno's permissions keep this process from reading `variable`. */
+function envRefused(variable: string): boolean {
+  try {
+    return Deno.permissions.querySync({ name: "env", variable }).state !== "granted";
+  } catch {
+    return true;
+  }
+}
+
 function emit(ctx: RunContext, text: string, object: Record<string, unknown>): void {
   ctx.io.stdout(ctx.json ? JSON.stringify(object) : text);
 }
@@ -320,6 +329,7 @@ const COMMANDS: Record<string, Command> = {
       const pollIntervalSeconds = numberOption(ctx, "poll-interval-seconds");
       const controller = new AbortController();
       const stop = () => controller.abort();
+      if (ctx.io.signal?.aborted) controller.abort();
       ctx.io.signal?.addEventListener("abort", stop, { once: true });
       const signals: Deno.Signal[] = ctx.io.signal ? [] : ["SIGINT", "SIGTERM"];
       for (const signal of signals) {
@@ -437,8 +447,17 @@ const COMMANDS: Record<string, Command> = {
     options: [],
     positionals: 1,
     async run(ctx) {
-      const value = await ci(ctx).getVariable(ctx.args[0]);
+      const [variable] = ctx.args;
+      const value = await ci(ctx).getVariable(variable);
       if (value === undefined) {
+        // The process environment hides a variable outside --allow-env: say so.
+        const refused = ctx.io.env === undefined && envRefused(variable);
+        ctx.io.stderr(
+          refused
+            ? `pace: ${variable} is not set; reading that environment variable is not ` +
+              "permitted (it is outside --allow-env), so only the platform's store was asked"
+            : `pace: ${variable} is not set`,
+        );
         if (ctx.json) ctx.io.stdout(JSON.stringify({ ok: false, value: null }));
         return EXIT.failed;
       }
@@ -610,7 +629,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     try {
       parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
-      throw new UsageError((error as Error).message.split("\n")[0]);
+      throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, " "));
     }
     const values = parsed.values as Record<string, string | boolean | undefined>;
     json = values.json === true;
@@ -648,14 +667,16 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       .map((p) => getPlatform(p.name)?.logConventions?.(env))
       .find((c) => c !== undefined);
     if (conventions) {
+      const secrets = new Set<string>();
       for (const side of ["ci", "tracker"] as const) {
         for (const secret of definitionFor(config.platform[side], side).secretEnv ?? []) {
           const value = env[secret];
-          if (value && value.length >= 4) {
-            const line = conventions.mask(value);
-            if (line) io.stderr(line);
-          }
+          if (value && value.length >= 4) secrets.add(value);
         }
+      }
+      for (const value of secrets) {
+        const line = conventions.mask(value);
+        if (line) io.stderr(line);
       }
     }
     const logger = stderrLogger(io, values.verbose === true, conventions);
