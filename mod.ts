@@ -68,3 +68,10 @@ export {
   githubPlatform,
   GitHubTrackerAdapter,
 } from "./platforms/github.ts";
+export {
+  BITBUCKET_DEFAULT_API_URL,
+  BitbucketCIAdapter,
+  bitbucketPlatform,
+  BitbucketTrackerAdapter,
+} from "./platforms/bitbucket.ts";
+export { JIRA_ISSUE_DEFAULTS, jiraPlatform, JiraTrackerAdapter } from "./platforms/jira.ts";

@@ -11,7 +11,9 @@ import { resolve } from "node:path";
 import { currentDir, processEnv } from "./_env.ts";
 import { redactingLogger, SecretRegistry } from "./_redact.ts";
 import { ConfigError, didYouMean } from "./errors.ts";
+import { bitbucketPlatform } from "./bitbucket.ts";
 import { githubPlatform } from "./github.ts";
+import { jiraPlatform } from "./jira.ts";
 import { localPlatform } from "./local.ts";
 import type {
   AdapterContext,
@@ -291,7 +293,7 @@ function guard<T extends object>(
   });
 }
 
-for (const definition of [localPlatform, githubPlatform]) {
+for (const definition of [localPlatform, githubPlatform, bitbucketPlatform, jiraPlatform]) {
   registerPlatform(definition);
   builtins.add(definition.name);
 }
