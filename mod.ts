@@ -75,3 +75,4 @@ export {
   BitbucketTrackerAdapter,
 } from "./platforms/bitbucket.ts";
 export { JIRA_ISSUE_DEFAULTS, jiraPlatform, JiraTrackerAdapter } from "./platforms/jira.ts";
+export { JenkinsCIAdapter, jenkinsPlatform } from "./platforms/jenkins.ts";

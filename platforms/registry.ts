@@ -13,6 +13,7 @@ import { redactingLogger, SecretRegistry } from "./_redact.ts";
 import { ConfigError, didYouMean } from "./errors.ts";
 import { bitbucketPlatform } from "./bitbucket.ts";
 import { githubPlatform } from "./github.ts";
+import { jenkinsPlatform } from "./jenkins.ts";
 import { jiraPlatform } from "./jira.ts";
 import { localPlatform } from "./local.ts";
 import type {
@@ -293,7 +294,15 @@ function guard<T extends object>(
   });
 }
 
-for (const definition of [localPlatform, githubPlatform, bitbucketPlatform, jiraPlatform]) {
+for (
+  const definition of [
+    localPlatform,
+    githubPlatform,
+    bitbucketPlatform,
+    jenkinsPlatform,
+    jiraPlatform,
+  ]
+) {
   registerPlatform(definition);
   builtins.add(definition.name);
 }
