@@ -76,3 +76,9 @@ export {
 } from "./platforms/bitbucket.ts";
 export { JIRA_ISSUE_DEFAULTS, jiraPlatform, JiraTrackerAdapter } from "./platforms/jira.ts";
 export { JenkinsCIAdapter, jenkinsPlatform } from "./platforms/jenkins.ts";
+export {
+  GITLAB_DEFAULT_URL,
+  GitLabCIAdapter,
+  gitlabPlatform,
+  GitLabTrackerAdapter,
+} from "./platforms/gitlab.ts";

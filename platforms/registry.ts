@@ -13,6 +13,7 @@ import { redactingLogger, SecretRegistry } from "./_redact.ts";
 import { ConfigError, didYouMean } from "./errors.ts";
 import { bitbucketPlatform } from "./bitbucket.ts";
 import { githubPlatform } from "./github.ts";
+import { gitlabPlatform } from "./gitlab.ts";
 import { jenkinsPlatform } from "./jenkins.ts";
 import { jiraPlatform } from "./jira.ts";
 import { localPlatform } from "./local.ts";
