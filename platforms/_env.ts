@@ -63,3 +63,22 @@ export function currentDir(): string {
     return ".";
   }
 }
+
+/**
+ * The host (with a non-default port) of an http(s) URL, as `--allow-net`
+ * wants it; `fallback`'s host when the URL is unset or invalid, `[]` when
+ * neither works.
+ */
+export function hostsOf(url: string | undefined, fallback?: string): string[] {
+  const host = (candidate: string | undefined) => {
+    if (!candidate) return undefined;
+    try {
+      const parsed = new URL(candidate);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.host : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const chosen = host(url) ?? host(fallback);
+  return chosen ? [chosen] : [];
+}

@@ -10,26 +10,18 @@
  * @module
  */
 
-import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
 import { ensureItem, mayHaveSucceeded } from "./_ensure.ts";
-import { envValue } from "./_env.ts";
+import { envValue, hostsOf } from "./_env.ts";
 import { HttpClient, HttpError, type JsonRequest } from "./_http.ts";
-import {
-  advisoryPlan,
-  escalationPlan,
-  handoffPlan,
-  type ItemPlan,
-  reviewPlan,
-  storyPlan,
-} from "./_items.ts";
+import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
 import { marker, markerComment, storyTitlePrefix } from "./_names.ts";
 import { type CiSnapshot, pollCi } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
+import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
   CiResult,
-  Env,
   PlatformDefinition,
   ResolvedContext,
   StoryStatus,
@@ -672,22 +664,23 @@ export class BitbucketTrackerAdapter extends BaseTrackerAdapter {
   /** Mirror the day's story card as an issue and record it in `story-ticket.yaml`. */
   pushStory(day: number, dayDir: string): Promise<string> {
     return this.#tracked("push story", "", async () => {
-      const dir = this.path(dayDir);
-      const recorded = await readTicketRef(dir);
-      if (recorded?.platform === "bitbucket" && recorded.id !== undefined) return recorded.url;
-      const plan = await storyPlan(day, dir, this.logger);
-      const issue = await this.#ensureIssue(`story for day ${day}`, plan, "story");
-      await writeTicketRef(dir, { url: webUrl(issue), id: issue.id, platform: "bitbucket" });
-      return webUrl(issue);
+      return await pushStoryOnce({
+        day,
+        dayDir: this.path(dayDir),
+        platform: this.platform,
+        logger: this.logger,
+        ensure: async (plan) => {
+          const issue = await this.#ensureIssue(`story for day ${day}`, plan, "story");
+          return { url: webUrl(issue), id: issue.id };
+        },
+      });
     });
   }
 
   /** Resolve (`done`) or reopen (`in_progress`) the day's story issue. */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.#tracked("update story status", undefined, async () => {
-      if (status !== "done" && status !== "in_progress") {
-        throw new Error(`unknown status ${JSON.stringify(status)}: use done or in_progress`);
-      }
+      checkStoryStatus(status);
       const id = await this.#storyId(day, dayDir);
       const state = status === "done" ? "resolved" : "open";
       await this.#bb.request("PUT", ["issues", id], { json: { state } });
@@ -777,30 +770,14 @@ export class BitbucketTrackerAdapter extends BaseTrackerAdapter {
 
   /** The story issue's id: from `story-ticket.yaml`, else by its marker or title (any state). */
   async #storyId(day: number, dayDir: string): Promise<number> {
-    const recorded = await readTicketRef(this.path(dayDir));
-    if (recorded?.platform === "bitbucket" && recorded.id !== undefined) {
-      const id = Number(recorded.id);
-      if (!Number.isInteger(id) || id < 1) {
-        throw new Error(
-          `story-ticket.yaml holds id ${JSON.stringify(recorded.id)}, not an issue id`,
-        );
-      }
-      return id;
-    }
+    const recorded = await recordedStoryNumber(this.path(dayDir), this.platform);
+    if (recorded !== undefined) return recorded;
     const found = await this.#findIssue(
       { titlePrefix: storyTitlePrefix(day), marker: marker("story", day) },
       false,
     );
     if (!found) throw new Error(`no story issue for day ${day}: run push-story first`);
     return found.id;
-  }
-}
-
-function apiHost(env: Env): string {
-  try {
-    return new URL(envValue(env, "BITBUCKET_API_URL") ?? BITBUCKET_DEFAULT_API_URL).host;
-  } catch {
-    return new URL(BITBUCKET_DEFAULT_API_URL).host;
   }
 }
 
@@ -828,7 +805,7 @@ export const bitbucketPlatform: PlatformDefinition = {
     "BITBUCKET_API_URL",
   ],
   secretEnv: ["BITBUCKET_API_TOKEN", "BITBUCKET_APP_PASSWORD"],
-  hosts: (env) => [apiHost(env)],
+  hosts: (env) => hostsOf(envValue(env, "BITBUCKET_API_URL"), BITBUCKET_DEFAULT_API_URL),
   missing: (env) => {
     const missing = ["BITBUCKET_WORKSPACE", "BITBUCKET_REPO_SLUG"].filter((n) => !envValue(env, n));
     const basic = envValue(env, "BITBUCKET_USER") && envValue(env, "BITBUCKET_APP_PASSWORD");

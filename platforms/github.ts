@@ -7,27 +7,19 @@
  * @module
  */
 
-import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
 import { ensureItem } from "./_ensure.ts";
-import { envValue } from "./_env.ts";
+import { envValue, hostsOf } from "./_env.ts";
 import { appendCapped } from "./_files.ts";
 import { createHttpFetch, HttpError, isRetryableStatus, retryDelayFromHeaders } from "./_http.ts";
-import {
-  advisoryPlan,
-  escalationPlan,
-  handoffPlan,
-  type ItemPlan,
-  reviewPlan,
-  storyPlan,
-} from "./_items.ts";
+import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
 import { marker, markerComment, storyLabels } from "./_names.ts";
 import { type CiSnapshot, pollCi } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
+import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
   CiResult,
-  Env,
   LogConventions,
   PlatformDefinition,
   ResolvedContext,
@@ -546,28 +538,23 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
   /** Mirror the day's story card as a ticket and record it in `story-ticket.yaml`. */
   pushStory(day: number, dayDir: string): Promise<string> {
     return this.safely("push story", "", async () => {
-      const dir = this.path(dayDir);
-      const recorded = await readTicketRef(dir);
-      if (recorded?.platform === "github" && recorded.id !== undefined) return recorded.url;
-      const plan = await storyPlan(day, dir, this.logger);
-      const issue = await this.#gh.ensureIssue(`story for day ${day}`, plan);
-      await writeTicketRef(dir, { url: issue.html_url, id: issue.number, platform: "github" });
-      return issue.html_url;
+      return await pushStoryOnce({
+        day,
+        dayDir: this.path(dayDir),
+        platform: this.platform,
+        logger: this.logger,
+        ensure: async (plan) => {
+          const issue = await this.#gh.ensureIssue(`story for day ${day}`, plan);
+          return { url: issue.html_url, id: issue.number };
+        },
+      });
     });
   }
 
   /** The story issue's number: from `story-ticket.yaml`, else by its labels. */
   async #storyNumber(day: number, dayDir: string): Promise<number> {
-    const recorded = await readTicketRef(this.path(dayDir));
-    if (recorded?.platform === "github" && recorded.id !== undefined) {
-      const number = Number(recorded.id);
-      if (!Number.isInteger(number) || number < 1) {
-        throw new Error(
-          `story-ticket.yaml holds id ${JSON.stringify(recorded.id)}, not an issue number`,
-        );
-      }
-      return number;
-    }
+    const recorded = await recordedStoryNumber(this.path(dayDir), this.platform);
+    if (recorded !== undefined) return recorded;
     const found = await this.#gh.findIssue(storyLabels(day), "all");
     if (!found) throw new Error(`no story issue for day ${day}: run push-story first`);
     return found.number;
@@ -576,9 +563,7 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
   /** Close (`done`) or reopen (`in_progress`) the day's story ticket. */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.safely("update story status", undefined, async () => {
-      if (status !== "done" && status !== "in_progress") {
-        throw new Error(`unknown status ${JSON.stringify(status)}: use done or in_progress`);
-      }
+      checkStoryStatus(status);
       const issue_number = await this.#storyNumber(day, dayDir);
       await this.#gh.request(
         "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
@@ -628,14 +613,6 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
   }
 }
 
-function apiHost(env: Env): string {
-  try {
-    return new URL(envValue(env, "GITHUB_API_URL") ?? GITHUB_DEFAULT_API_URL).host;
-  } catch {
-    return new URL(GITHUB_DEFAULT_API_URL).host;
-  }
-}
-
 /**
  * The `github` platform definition.
  *
@@ -657,7 +634,7 @@ export const githubPlatform: PlatformDefinition = {
     "GITHUB_ACTIONS",
   ],
   secretEnv: ["GITHUB_TOKEN"],
-  hosts: (env) => [apiHost(env)],
+  hosts: (env) => hostsOf(envValue(env, "GITHUB_API_URL"), GITHUB_DEFAULT_API_URL),
   missing: (env) => ["GITHUB_TOKEN", "GITHUB_REPOSITORY"].filter((name) => !envValue(env, name)),
   paths: (env) => {
     const summary = envValue(env, "GITHUB_STEP_SUMMARY");

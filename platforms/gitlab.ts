@@ -9,22 +9,15 @@
  * @module
  */
 
-import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
 import { ensureItem } from "./_ensure.ts";
 import { envValue } from "./_env.ts";
 import { appendCapped } from "./_files.ts";
 import { HttpClient, HttpError, type JsonRequest, type JsonResponse } from "./_http.ts";
-import {
-  advisoryPlan,
-  escalationPlan,
-  handoffPlan,
-  type ItemPlan,
-  reviewPlan,
-  storyPlan,
-} from "./_items.ts";
+import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
 import { marker, markerComment, storyLabels } from "./_names.ts";
 import { type CiSnapshot, pollCi } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
+import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
@@ -623,28 +616,23 @@ export class GitLabTrackerAdapter extends BaseTrackerAdapter {
   /** Mirror the day's story card as an issue and record it in `story-ticket.yaml`. */
   pushStory(day: number, dayDir: string): Promise<string> {
     return this.safely("push story", "", async () => {
-      const dir = this.path(dayDir);
-      const recorded = await readTicketRef(dir);
-      if (recorded?.platform === "gitlab" && recorded.id !== undefined) return recorded.url;
-      const plan = await storyPlan(day, dir, this.logger);
-      const issue = await this.#gl.ensureIssue(`story for day ${day}`, plan, this.logger);
-      await writeTicketRef(dir, { url: issue.web_url, id: issue.iid, platform: "gitlab" });
-      return issue.web_url;
+      return await pushStoryOnce({
+        day,
+        dayDir: this.path(dayDir),
+        platform: this.platform,
+        logger: this.logger,
+        ensure: async (plan) => {
+          const issue = await this.#gl.ensureIssue(`story for day ${day}`, plan, this.logger);
+          return { url: issue.web_url, id: issue.iid };
+        },
+      });
     });
   }
 
   /** The story issue's iid: from `story-ticket.yaml`, else by its labels. */
   async #storyIid(day: number, dayDir: string): Promise<number> {
-    const recorded = await readTicketRef(this.path(dayDir));
-    if (recorded?.platform === "gitlab" && recorded.id !== undefined) {
-      const iid = Number(recorded.id);
-      if (!Number.isInteger(iid) || iid < 1) {
-        throw new Error(
-          `story-ticket.yaml holds id ${JSON.stringify(recorded.id)}, not an issue iid`,
-        );
-      }
-      return iid;
-    }
+    const recorded = await recordedStoryNumber(this.path(dayDir), this.platform);
+    if (recorded !== undefined) return recorded;
     const found = await this.#gl.findIssue(storyLabels(day), "any");
     if (!found) throw new Error(`no story issue for day ${day}: run push-story first`);
     return found.iid;
@@ -653,9 +641,7 @@ export class GitLabTrackerAdapter extends BaseTrackerAdapter {
   /** Close (`done`) or reopen (`in_progress`) the day's story issue. */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.safely("update story status", undefined, async () => {
-      if (status !== "done" && status !== "in_progress") {
-        throw new Error(`unknown status ${JSON.stringify(status)}: use done or in_progress`);
-      }
+      checkStoryStatus(status);
       const iid = await this.#storyIid(day, dayDir);
       await this.#gl.send("PUT", this.#gl.path(`issues/${iid}`), {
         json: { state_event: status === "done" ? "close" : "reopen" },

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { envValue } from "./_env.ts";
+import { envValue, hostsOf } from "./_env.ts";
 import { exists, readJsonStore, writeJsonStoreValue, writeText } from "./_files.ts";
 import {
   HttpClient,
@@ -631,17 +631,6 @@ export class JenkinsCIAdapter extends BaseCIAdapter {
   }
 }
 
-function jenkinsHost(env: Env): string[] {
-  const raw = envValue(env, "JENKINS_URL");
-  if (!raw) return [];
-  try {
-    const url = new URL(raw);
-    return url.protocol === "http:" || url.protocol === "https:" ? [url.host] : [];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * The `jenkins` platform definition: CI only (the config refuses it as a tracker).
  *
@@ -657,7 +646,7 @@ export const jenkinsPlatform: PlatformDefinition = {
   title: "Jenkins",
   env: ["JENKINS_URL", "JENKINS_JOB_NAME", "JENKINS_USER", "JENKINS_TOKEN"],
   secretEnv: ["JENKINS_TOKEN"],
-  hosts: jenkinsHost,
+  hosts: (env) => hostsOf(envValue(env, "JENKINS_URL")),
   missing: (env) => ["JENKINS_URL", "JENKINS_JOB_NAME"].filter((name) => !envValue(env, name)),
   paths: (_env, repoRoot) => {
     const files = [jenkinsSummaryFile(repoRoot), jenkinsVariablesFile(repoRoot)];

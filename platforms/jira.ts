@@ -23,19 +23,14 @@
 
 import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
 import { ensureItem } from "./_ensure.ts";
-import { envValue } from "./_env.ts";
+import { envValue, hostsOf } from "./_env.ts";
 import { HttpClient, HttpError, type JsonRequest } from "./_http.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, storyPlan } from "./_items.ts";
 import { marker, storyLabels } from "./_names.ts";
 import { type AdfDoc, type RenderedDoc, toAdf, toJiraWiki } from "./_render.ts";
+import { checkStoryStatus } from "./_tickets.ts";
 import { BaseTrackerAdapter } from "./base.ts";
-import type {
-  AdvisoryItem,
-  Env,
-  PlatformDefinition,
-  ResolvedContext,
-  StoryStatus,
-} from "./types.ts";
+import type { AdvisoryItem, PlatformDefinition, ResolvedContext, StoryStatus } from "./types.ts";
 
 /**
  * Issue types and priorities used when the `JIRA_*_ISSUE_TYPE` /
@@ -789,9 +784,7 @@ export class JiraTrackerAdapter extends BaseTrackerAdapter {
   /** Transition the story issue to Done (`done`) or In Progress (`in_progress`). */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.safely("update story status", undefined, async () => {
-      if (status !== "done" && status !== "in_progress") {
-        throw new Error(`unknown status ${JSON.stringify(status)}: use done or in_progress`);
-      }
+      checkStoryStatus(status);
       const key = await this.#storyKey(day, dayDir);
       await this.#move(key, status, `story for day ${day}`);
     });
@@ -826,17 +819,6 @@ export class JiraTrackerAdapter extends BaseTrackerAdapter {
   }
 }
 
-function jiraHost(env: Env): string[] {
-  const url = envValue(env, "JIRA_URL");
-  if (!url) return [];
-  try {
-    // URL.host keeps a non-default port and drops a default one.
-    return [new URL(url).host];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * The `jira` platform definition: tracker only.
  *
@@ -863,7 +845,7 @@ export const jiraPlatform: PlatformDefinition = {
     "JIRA_REVIEW_ISSUE_TYPE",
   ],
   secretEnv: ["JIRA_TOKEN"],
-  hosts: jiraHost,
+  hosts: (env) => hostsOf(envValue(env, "JIRA_URL")),
   missing: (env) => REQUIRED.filter((name) => !envValue(env, name)),
   tracker: (context) => new JiraTrackerAdapter(context),
   probe: async (context) => {

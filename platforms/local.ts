@@ -20,6 +20,7 @@ import {
 } from "./_names.ts";
 import { pollCi } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
+import { checkStoryStatus } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
@@ -169,9 +170,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
   /** Close (`done`) or reopen (`in_progress`) the day's story ticket. */
   updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
     return this.safely("update story status", undefined, async () => {
-      if (status !== "done" && status !== "in_progress") {
-        throw new Error(`unknown status ${JSON.stringify(status)}: use done or in_progress`);
-      }
+      checkStoryStatus(status);
       const path = storyTicketFile(this.path(dayDir));
       if (!await exists(path)) {
         throw new Error(`no story ticket for day ${day}: run push-story first`);

@@ -295,15 +295,17 @@ function guard<T extends object>(
   });
 }
 
-for (
-  const definition of [
-    localPlatform,
-    githubPlatform,
-    bitbucketPlatform,
-    jenkinsPlatform,
-    jiraPlatform,
-  ]
-) {
+/** The built-in platforms, registered exactly as a user's would be. */
+const BUILTINS: readonly PlatformDefinition[] = [
+  localPlatform,
+  githubPlatform,
+  gitlabPlatform,
+  bitbucketPlatform,
+  jenkinsPlatform,
+  jiraPlatform,
+];
+
+for (const definition of BUILTINS) {
   registerPlatform(definition);
   builtins.add(definition.name);
 }

@@ -864,7 +864,7 @@ Deno.test("bitbucket tracker: a story reference that is not an issue id is refus
   );
   await r.tracker.updateStoryStatus(1, r.dayDir(1), "done");
   assertEquals(r.bb.requests.length, 0);
-  assertStringIncludes(r.logger.text(), "not an issue id");
+  assertStringIncludes(r.logger.text(), "not an issue number");
 });
 
 Deno.test("bitbucket tracker: closePlanIssue resolves; an unknown id is logged", async () => {

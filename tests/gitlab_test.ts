@@ -763,7 +763,7 @@ Deno.test("gitlab tracker: a story reference that is not an issue iid is refused
   await r.tracker.updateStoryStatus(1, r.dayDir(1), "done");
   await r.tracker.postHandoffComment(1, r.dayDir(1));
   assertEquals(r.gl.requests.length, 0);
-  assertStringIncludes(r.logger.text(), "not an issue iid");
+  assertStringIncludes(r.logger.text(), "not an issue number");
 });
 
 Deno.test("gitlab tracker: closePlanIssue closes by iid; an unknown iid is logged", async () => {
