@@ -9,7 +9,16 @@
 import { HttpError, sleep as defaultSleep } from "./_http.ts";
 import type { CiConclusion, CiResult, Logger, Secrets, WaitOptions } from "./types.ts";
 
-/** What one look at a commit's CI found. */
+/**
+ * What one look at a commit's CI found.
+ *
+ * @example
+ * ```ts
+ * import type { CiSnapshot } from "@pace/platforms";
+ * const running: CiSnapshot = { state: "pending", pending: ["build"] };
+ * const passed: CiSnapshot = { state: "done", conclusion: "success", url: "", name: "build" };
+ * ```
+ */
 export type CiSnapshot =
   /** Nothing has been reported for the commit yet. */
   | { state: "none" }
@@ -18,7 +27,22 @@ export type CiSnapshot =
   /** A terminal state. */
   | { state: "done"; conclusion: CiConclusion; url: string; name: string };
 
-/** Asked once per poll; `signal` aborts on cancel and at the deadline. */
+/**
+ * Asked once per poll; `signal` aborts on cancel and at the deadline. A CI
+ * adapter hands one to `BaseCIAdapter.poll`, which owns the rest of the wait.
+ *
+ * @example
+ * ```ts
+ * import type { CiProbe } from "@pace/platforms";
+ * const probe: CiProbe = async (signal) => {
+ *   const response = await fetch("https://ci.example.com/status/abc1234", { signal });
+ *   const { state } = await response.json();
+ *   return state === "running"
+ *     ? { state: "pending", pending: ["build"] }
+ *     : { state: "done", conclusion: state === "ok" ? "success" : "failure", url: "", name: "build" };
+ * };
+ * ```
+ */
 export type CiProbe = (signal: AbortSignal) => Promise<CiSnapshot>;
 
 /** A full or short commit SHA: 7 to 40 hex characters. */

@@ -8,6 +8,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { writeText } from "./_files.ts";
 import { dailySummaryLine, summaryFile } from "./_names.ts";
+import { type CiProbe, pollCi } from "./_poll.ts";
 import { redactError } from "./_redact.ts";
 import type {
   AdvisoryItem,
@@ -115,6 +116,21 @@ export abstract class AdapterCore {
 export abstract class BaseCIAdapter extends AdapterCore implements CIAdapter {
   abstract openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string>;
   abstract waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult>;
+
+  /**
+   * Run the one shared CI wait loop with this adapter's logger, secrets and
+   * availability; a platform supplies only `probe`, one look at the commit.
+   */
+  protected poll(sha: string, options: WaitOptions | undefined, probe: CiProbe): Promise<CiResult> {
+    return pollCi({
+      sha,
+      options,
+      logger: this.logger,
+      secrets: this.context.secrets,
+      unavailable: this.unavailable,
+      probe,
+    });
+  }
 
   /** Log `Day N summary: ✅ SHIP` or `🔴 <decision>`. No API call. */
   postDailySummary(day: number, gateReport: GateReport): Promise<void> {

@@ -15,7 +15,7 @@ import { envValue, hostsOf } from "./_env.ts";
 import { HttpClient, HttpError, type JsonRequest } from "./_http.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
 import { marker, markerComment, storyTitlePrefix } from "./_names.ts";
-import { type CiSnapshot, pollCi } from "./_poll.ts";
+import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
 import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
@@ -478,14 +478,7 @@ export class BitbucketCIAdapter extends BaseCIAdapter {
 
   /** Poll until the commit's newest pipeline ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
-    return pollCi({
-      sha,
-      options,
-      logger: this.logger,
-      secrets: this.context.secrets,
-      unavailable: this.unavailable,
-      probe: (signal) => this.#lookOnce(sha, signal),
-    });
+    return this.poll(sha, options, (signal) => this.#lookOnce(sha, signal));
   }
 
   async #lookOnce(sha: string, signal: AbortSignal): Promise<CiSnapshot> {

@@ -13,7 +13,7 @@ import { appendCapped } from "./_files.ts";
 import { createHttpFetch, HttpError, isRetryableStatus, retryDelayFromHeaders } from "./_http.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
 import { marker, markerComment, storyLabels } from "./_names.ts";
-import { type CiSnapshot, pollCi } from "./_poll.ts";
+import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
 import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
@@ -351,14 +351,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
 
   /** Poll until the commit's CI ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
-    return pollCi({
-      sha,
-      options,
-      logger: this.logger,
-      secrets: this.context.secrets,
-      unavailable: this.unavailable,
-      probe: (signal) => this.#lookOnce(sha, signal),
-    });
+    return this.poll(sha, options, (signal) => this.#lookOnce(sha, signal));
   }
 
   async #lookOnce(ref: string, signal: AbortSignal): Promise<CiSnapshot> {

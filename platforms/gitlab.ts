@@ -15,7 +15,7 @@ import { appendCapped } from "./_files.ts";
 import { HttpClient, HttpError, type JsonRequest, type JsonResponse } from "./_http.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
 import { marker, markerComment, storyLabels } from "./_names.ts";
-import { type CiSnapshot, pollCi } from "./_poll.ts";
+import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
 import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
@@ -450,16 +450,9 @@ export class GitLabCIAdapter extends BaseCIAdapter {
   /** Poll until the commit's newest pipeline ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
     let fullSha: string | undefined;
-    return pollCi({
-      sha,
-      options,
-      logger: this.logger,
-      secrets: this.context.secrets,
-      unavailable: this.unavailable,
-      probe: async (signal) => {
-        fullSha ??= await this.#resolveSha(sha, signal);
-        return fullSha ? await this.#lookOnce(fullSha, signal) : { state: "none" };
-      },
+    return this.poll(sha, options, async (signal) => {
+      fullSha ??= await this.#resolveSha(sha, signal);
+      return fullSha ? await this.#lookOnce(fullSha, signal) : { state: "none" };
     });
   }
 

@@ -26,7 +26,7 @@ import {
 } from "./_http.ts";
 import { reviewPlan } from "./_items.ts";
 import { jenkinsSummaryFile, jenkinsVariablesFile, paceDirOf, reviewPrFile } from "./_names.ts";
-import { type CiSnapshot, pollCi } from "./_poll.ts";
+import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
 import { BaseCIAdapter } from "./base.ts";
 import type {
@@ -553,17 +553,10 @@ export class JenkinsCIAdapter extends BaseCIAdapter {
   /** Poll the job's recent builds until the commit's build ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
     let warned = false;
-    return pollCi({
-      sha,
-      options,
-      logger: this.logger,
-      secrets: this.context.secrets,
-      unavailable: this.unavailable,
-      probe: async (signal) => {
-        const builds = await this.#recentBuilds(signal);
-        if (!warned && sha.length < 40) warned = this.#warnIfAmbiguous(sha, builds);
-        return classifyBuilds(sha, builds, this.#jenkins.jobName);
-      },
+    return this.poll(sha, options, async (signal) => {
+      const builds = await this.#recentBuilds(signal);
+      if (!warned && sha.length < 40) warned = this.#warnIfAmbiguous(sha, builds);
+      return classifyBuilds(sha, builds, this.#jenkins.jobName);
     });
   }
 

@@ -18,7 +18,6 @@ import {
   storyTicketFile,
   variablesFile,
 } from "./_names.ts";
-import { pollCi } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
 import { checkStoryStatus } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
@@ -74,13 +73,11 @@ export class LocalCIAdapter extends BaseCIAdapter {
 
   /** Poll until the commit's CI ends; never rejects. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult> {
-    return pollCi({
+    return this.poll(
       sha,
       options,
-      logger: this.logger,
-      secrets: this.context.secrets,
-      probe: () => Promise.resolve({ state: "done", conclusion: "no_runs", url: "", name: "" }),
-    });
+      () => Promise.resolve({ state: "done", conclusion: "no_runs", url: "", name: "" }),
+    );
   }
 
   /** Set a variable; `false` (logged) on failure. */
