@@ -383,7 +383,24 @@ export class HttpClient {
     if (!ok && !init.accept?.includes(response.status)) {
       throw await errorFromResponse(response, method, url, this.#platform, this.#secrets);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The body can stall or break after the headers: still an HttpError.
+      if (init.signal?.aborted) throw abortReason(init.signal);
+      const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+      throw new HttpError(
+        this.#secrets.redact(
+          `${this.#platform}: ${method} ${
+            describeUrl(url, this.#secrets)
+          } answered ${response.status} but its body ${
+            timedOut ? "timed out" : `failed: ${(error as Error).message}`
+          }`,
+        ),
+        { status: response.status, kind: timedOut ? "timeout" : "network", retryable: true },
+      );
+    }
     let data: unknown = undefined;
     if (ok && text.trim()) {
       try {

@@ -27,8 +27,10 @@ export class SecretRegistry implements Secrets {
 
   add(value: string | undefined): void {
     if (!value || value.length < MIN_SECRET_LENGTH) return;
-    // A secret may reach text encoded: in a URL, or inside a Basic header.
-    for (const form of [value, encodeURIComponent(value), base64(value)]) {
+    // A secret may reach text encoded: in a URL, inside a Basic header, or
+    // escaped in JSON (an object handed to the logger is stringified).
+    const json = JSON.stringify(value).slice(1, -1);
+    for (const form of [value, encodeURIComponent(value), base64(value), json]) {
       if (form.length >= MIN_SECRET_LENGTH) this.#values.add(form);
     }
   }
@@ -59,7 +61,8 @@ export function formatArgs(args: unknown[]): string {
     if (typeof arg === "string") return arg;
     if (arg instanceof Error) return arg.message;
     try {
-      return JSON.stringify(arg);
+      // `undefined`, functions and symbols stringify to nothing: show them.
+      return JSON.stringify(arg) ?? String(arg);
     } catch {
       return String(arg);
     }
