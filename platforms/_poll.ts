@@ -77,8 +77,9 @@ function positive(value: number | undefined, fallback: number): number {
  *   permission refusal) ends at once with `no_runs` and `error`;
  * - a retryable error (5xx, 429, network) is logged and polling goes on,
  *   waiting at least as long as the server asked;
- * - at the deadline: `timeout` when something was seen running, `no_runs`
- *   when nothing was ever reported for the commit.
+ * - at the deadline: `timeout` when something was seen running or the
+ *   platform never answered at all, `no_runs` when it answered that nothing
+ *   was reported for the commit.
  */
 export async function pollCi(input: PollInput): Promise<CiResult> {
   const { sha, logger, secrets, probe } = input;
@@ -109,6 +110,7 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
   const cancelled = () => options.signal?.aborted === true;
 
   let polls = 0;
+  let answered = 0;
   let seen = false;
   let pending: string[] = [];
   let lastError = "";
@@ -121,6 +123,7 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
     try {
       const snapshot = await raceAbort(probe(signal), signal);
       polls++;
+      answered++;
       lastError = "";
       if (snapshot.state === "done") {
         return result(snapshot.conclusion, { url: snapshot.url, name: snapshot.name });
@@ -131,7 +134,14 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
       }
     } catch (error) {
       if (cancelled()) return result("cancelled", { name: pending.join(", "), error: "aborted" });
-      if (deadline.aborted) break;
+      if (deadline.aborted) {
+        // Never a single answer: that is a timeout, not "no CI for this commit".
+        if (answered === 0) {
+          seen = true;
+          lastError ||= "the platform did not answer before the deadline";
+        }
+        break;
+      }
       polls++;
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof HttpError && !error.retryable) {

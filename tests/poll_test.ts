@@ -322,7 +322,8 @@ Deno.test("a probe that hangs cannot outlast the deadline", async () => {
     return new Promise(() => {}); // never settles
   };
   const result = await poll(input(probe, { options: { timeoutMinutes: 0.003 } }));
-  assertEquals(result.conclusion, "no_runs");
+  assertEquals(result.conclusion, "timeout", "an unanswered look is a timeout, not 'no CI'");
+  assertEquals(result.error, "the platform did not answer before the deadline");
   assertEquals(signals.length, 1);
   assert(signals[0].aborted, "the probe's signal aborts at the deadline");
 });
