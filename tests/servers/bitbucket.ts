@@ -45,6 +45,8 @@
  * @module
  */
 
+import { ScriptQueue, sleepUnlessClosed } from "./_script.ts";
+
 // ---------------------------------------------------------------------------
 // Types
 
@@ -468,7 +470,7 @@ export class FakeBitbucket {
   variables: PipelineVariable[] = [];
 
   #server: Deno.HttpServer<Deno.NetAddr>;
-  #rules: (ScriptRule & { left: number })[] = [];
+  #rules = new ScriptQueue<ScriptRule>();
   #closing = new AbortController();
   #closed: Promise<void> | undefined;
   #clock = Date.parse("2025-01-01T00:00:00Z");
@@ -528,12 +530,12 @@ export class FakeBitbucket {
 
   /** Queue a scripted answer; scripts take precedence over normal handling, in order. */
   script(rule: ScriptRule): void {
-    this.#rules.push({ ...rule, left: rule.times ?? 1 });
+    this.#rules.add(rule);
   }
 
   /** Scripted answers not yet consumed. */
   get pendingScripts(): number {
-    return this.#rules.reduce((n, r) => n + r.left, 0);
+    return this.#rules.pending;
   }
 
   #now(): string {
@@ -683,10 +685,10 @@ export class FakeBitbucket {
     }
 
     // 3. Scripted answers.
-    const rule = this.#takeRule(request.method, record.path, url.search);
+    const rule = this.#rules.take(request.method, record.path, url.search);
     if (rule) {
       if (rule.hangMs) {
-        const completed = await this.#sleep(rule.hangMs);
+        const completed = await sleepUnlessClosed(rule.hangMs, this.#closing.signal);
         if (!completed) {
           record.status = 0;
           return droppedResponse(200);
@@ -760,38 +762,6 @@ export class FakeBitbucket {
       if (error instanceof Refusal) return finish(error.reply);
       throw error;
     }
-  }
-
-  #takeRule(method: string, path: string, search: string): ScriptRule | undefined {
-    const index = this.#rules.findIndex((r) => {
-      if (r.left <= 0) return false;
-      if (r.method && r.method.toUpperCase() !== method) return false;
-      r.path.lastIndex = 0;
-      if (r.path.test(path)) return true;
-      r.path.lastIndex = 0;
-      return r.path.test(path + search);
-    });
-    if (index < 0) return undefined;
-    const rule = this.#rules[index];
-    if (--rule.left <= 0) this.#rules.splice(index, 1);
-    return rule;
-  }
-
-  /** Wait `ms`, or until the server closes (→ `false`). */
-  #sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const signal = this.#closing.signal;
-      if (signal.aborted) return resolve(false);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (completed: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve(completed);
-      };
-      const onAbort = () => done(false);
-      signal.addEventListener("abort", onAbort);
-      if (ms <= 2 ** 31 - 1) timer = setTimeout(() => done(true), ms);
-    });
   }
 
   // -------------------------------------------------------------------------

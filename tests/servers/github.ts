@@ -22,6 +22,7 @@
  * @module
  */
 import { createValidator, type OpenApiDocument, type Validator } from "./_openapi.ts";
+import { ScriptQueue, sleepUnlessClosed } from "./_script.ts";
 
 // ---------------------------------------------------------------------------
 // The OpenAPI description
@@ -398,7 +399,7 @@ export class FakeGitHub {
   #server: Deno.HttpServer<Deno.NetAddr>;
   #validator: Validator | undefined;
   #linkStyle: "repositories" | "repos";
-  #rules: (ScriptRule & { left: number })[] = [];
+  #rules = new ScriptQueue<ScriptRule>();
   #closing = new AbortController();
   #closed: Promise<void> | undefined;
   #nextId = 1000001;
@@ -458,12 +459,12 @@ export class FakeGitHub {
 
   /** Queue a scripted answer; scripts take precedence over the normal handling, in order. */
   script(rule: ScriptRule): void {
-    this.#rules.push({ ...rule, left: rule.times ?? 1 });
+    this.#rules.add(rule);
   }
 
   /** Scripted answers not yet consumed. */
   get pendingScripts(): number {
-    return this.#rules.reduce((n, r) => n + r.left, 0);
+    return this.#rules.pending;
   }
 
   /** Add a check run on `sha` (after the ones already there). */
@@ -709,10 +710,10 @@ export class FakeGitHub {
     }
 
     // 5. Scripted answers.
-    const rule = this.#takeRule(request.method, path, url.search);
+    const rule = this.#rules.take(request.method, path, url.search);
     if (rule) {
       if (rule.hangMs) {
-        const completed = await this.#sleep(rule.hangMs);
+        const completed = await sleepUnlessClosed(rule.hangMs, this.#closing.signal);
         if (!completed) {
           record.status = 0;
           return droppedResponse(200);
@@ -755,42 +756,6 @@ export class FakeGitHub {
       (operation ? ` (${operation})` : "");
     this.violations.push(`${label}: not implemented (${operation || "unknown operation"})`);
     return finish(error(501, message), false);
-  }
-
-  #takeRule(method: string, path: string, search: string): ScriptRule | undefined {
-    const index = this.#rules.findIndex((r) => {
-      if (r.left <= 0) return false;
-      if (r.method && r.method.toUpperCase() !== method) return false;
-      r.path.lastIndex = 0;
-      if (r.path.test(path)) return true;
-      r.path.lastIndex = 0;
-      return r.path.test(path + search);
-    });
-    if (index < 0) return undefined;
-    const rule = this.#rules[index];
-    if (--rule.left <= 0) this.#rules.splice(index, 1);
-    return rule;
-  }
-
-  /**
-   * Wait `ms`, or until the server closes (→ `false`). The client going away
-   * is not watched: reading `request.signal` makes Deno print a deprecation
-   * notice, and `close()` ends every pending hang anyway.
-   */
-  #sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const signal = this.#closing.signal;
-      if (signal.aborted) return resolve(false);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (completed: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve(completed);
-      };
-      const onAbort = () => done(false);
-      signal.addEventListener("abort", onAbort);
-      if (ms <= 2 ** 31 - 1) timer = setTimeout(() => done(true), ms);
-    });
   }
 
   // -------------------------------------------------------------------------

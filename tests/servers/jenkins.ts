@@ -43,6 +43,8 @@
  * @module
  */
 
+import { ScriptQueue, sleepUnlessClosed } from "./_script.ts";
+
 // ---------------------------------------------------------------------------
 // Types
 
@@ -401,7 +403,7 @@ export class FakeJenkins {
   readonly #sessions = new Map<string, string>();
   readonly #cookieName = `JSESSIONID.${crypto.randomUUID().slice(0, 8)}`;
   readonly #salt = crypto.randomUUID();
-  #rules: (ScriptRule & { left: number })[] = [];
+  #rules = new ScriptQueue<ScriptRule>();
   #queue = 100;
   #server: Deno.HttpServer<Deno.NetAddr>;
   #closing = new AbortController();
@@ -445,12 +447,12 @@ export class FakeJenkins {
 
   /** Queue a scripted answer; scripts take precedence over the normal handling, in order. */
   script(rule: ScriptRule): void {
-    this.#rules.push({ ...rule, left: rule.times ?? 1 });
+    this.#rules.add(rule);
   }
 
   /** Scripted answers not yet consumed. */
   get pendingScripts(): number {
-    return this.#rules.reduce((n, r) => n + r.left, 0);
+    return this.#rules.pending;
   }
 
   /** Forget every web session: crumbs issued so far stop being valid. */
@@ -827,9 +829,9 @@ export class FakeJenkins {
     }
 
     // 3. Scripted answers.
-    const rule = this.#takeRule(request.method, path, url.search);
+    const rule = this.#rules.take(request.method, path, url.search);
     if (rule) {
-      if (rule.hangMs && !await this.#sleep(rule.hangMs)) {
+      if (rule.hangMs && !await sleepUnlessClosed(rule.hangMs, this.#closing.signal)) {
         record.status = 0;
         return droppedResponse(200);
       }
@@ -1012,38 +1014,6 @@ export class FakeJenkins {
 
   #crumbFor(user: string, session: string): Promise<string> {
     return sha256(`${user};${session};${this.#salt}`).then((hex) => hex.slice(0, 64));
-  }
-
-  #takeRule(method: string, path: string, search: string): ScriptRule | undefined {
-    const index = this.#rules.findIndex((r) => {
-      if (r.left <= 0) return false;
-      if (r.method && r.method.toUpperCase() !== method) return false;
-      r.path.lastIndex = 0;
-      if (r.path.test(path)) return true;
-      r.path.lastIndex = 0;
-      return r.path.test(path + search);
-    });
-    if (index < 0) return undefined;
-    const rule = this.#rules[index];
-    if (--rule.left <= 0) this.#rules.splice(index, 1);
-    return rule;
-  }
-
-  /** Wait `ms`, or until the server closes (→ `false`). */
-  #sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const signal = this.#closing.signal;
-      if (signal.aborted) return resolve(false);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (completed: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve(completed);
-      };
-      const onAbort = () => done(false);
-      signal.addEventListener("abort", onAbort);
-      if (ms <= 2 ** 31 - 1) timer = setTimeout(() => done(true), ms);
-    });
   }
 }
 

@@ -38,6 +38,8 @@
  * @module
  */
 
+import { ScriptQueue, sleepUnlessClosed } from "./_script.ts";
+
 /** Which Jira the server acts as. */
 export type JiraMode = "cloud" | "datacenter";
 
@@ -826,7 +828,7 @@ export class FakeJira {
   pageCap: number;
 
   #server: Deno.HttpServer<Deno.NetAddr>;
-  #rules: (ScriptRule & { left: number })[] = [];
+  #rules = new ScriptQueue<ScriptRule>();
   #closing = new AbortController();
   #closed: Promise<void> | undefined;
   #nextId = 10000;
@@ -887,12 +889,12 @@ export class FakeJira {
 
   /** Queue a scripted answer (checked after auth, before normal handling, in order). */
   script(rule: ScriptRule): void {
-    this.#rules.push({ ...rule, left: rule.times ?? 1 });
+    this.#rules.add(rule);
   }
 
   /** Scripted answers not yet used. */
   get pendingScripts(): number {
-    return this.#rules.reduce((n, r) => n + r.left, 0);
+    return this.#rules.pending;
   }
 
   /** REST version the mode speaks. */
@@ -1036,10 +1038,10 @@ export class FakeJira {
       });
     }
 
-    const rule = this.#takeRule(request.method, path, url.search);
+    const rule = this.#rules.take(request.method, path, url.search);
     if (rule) {
       if (rule.hangMs) {
-        const completed = await this.#sleep(rule.hangMs);
+        const completed = await sleepUnlessClosed(rule.hangMs, this.#closing.signal);
         if (!completed) {
           record.status = 0;
           return droppedResponse(200);
@@ -1238,36 +1240,6 @@ export class FakeJira {
       return methodNotAllowed("GET, POST");
     }
     return violate("no such Jira REST resource", { status: 404, body: "<html>Not Found</html>" });
-  }
-
-  #takeRule(method: string, path: string, search: string): ScriptRule | undefined {
-    const index = this.#rules.findIndex((r) => {
-      if (r.left <= 0) return false;
-      if (r.method && r.method.toUpperCase() !== method) return false;
-      r.path.lastIndex = 0;
-      if (r.path.test(path)) return true;
-      r.path.lastIndex = 0;
-      return r.path.test(path + search);
-    });
-    if (index < 0) return undefined;
-    const rule = this.#rules[index];
-    if (--rule.left <= 0) this.#rules.splice(index, 1);
-    return rule;
-  }
-
-  #sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const signal = this.#closing.signal;
-      if (signal.aborted) return resolve(false);
-      const done = (completed: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve(completed);
-      };
-      const onAbort = () => done(false);
-      signal.addEventListener("abort", onAbort);
-      const timer = setTimeout(() => done(true), Math.min(ms, 2 ** 31 - 1));
-    });
   }
 
   // -------------------------------------------------------------------------
