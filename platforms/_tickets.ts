@@ -63,3 +63,19 @@ export async function pushStoryOnce(input: {
   await writeTicketRef(dayDir, { ...ticket, platform });
   return ticket.url;
 }
+
+/**
+ * The day's story issue number: the one `story-ticket.yaml` records for
+ * `platform`, else the one `find` locates on the platform; a clear error when
+ * neither knows it.
+ */
+export async function storyIssueNumber(
+  day: number,
+  dayDir: string,
+  platform: string,
+  find: () => Promise<number | undefined>,
+): Promise<number> {
+  const number = await recordedStoryNumber(dayDir, platform) ?? await find();
+  if (number === undefined) throw new Error(`no story issue for day ${day}: run push-story first`);
+  return number;
+}

@@ -17,7 +17,7 @@ import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } 
 import { marker, markerComment, storyTitlePrefix } from "./_names.ts";
 import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
-import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
+import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
@@ -763,14 +763,13 @@ export class BitbucketTrackerAdapter extends BaseTrackerAdapter {
 
   /** The story issue's id: from `story-ticket.yaml`, else by its marker or title (any state). */
   async #storyId(day: number, dayDir: string): Promise<number> {
-    const recorded = await recordedStoryNumber(this.path(dayDir), this.platform);
-    if (recorded !== undefined) return recorded;
-    const found = await this.#findIssue(
-      { titlePrefix: storyTitlePrefix(day), marker: marker("story", day) },
-      false,
+    const where = { titlePrefix: storyTitlePrefix(day), marker: marker("story", day) };
+    return await storyIssueNumber(
+      day,
+      this.path(dayDir),
+      this.platform,
+      async () => (await this.#findIssue(where, false))?.id,
     );
-    if (!found) throw new Error(`no story issue for day ${day}: run push-story first`);
-    return found.id;
   }
 }
 

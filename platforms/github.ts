@@ -15,7 +15,7 @@ import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } 
 import { marker, markerComment, storyLabels } from "./_names.ts";
 import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
-import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
+import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
@@ -546,11 +546,12 @@ export class GitHubTrackerAdapter extends BaseTrackerAdapter {
 
   /** The story issue's number: from `story-ticket.yaml`, else by its labels. */
   async #storyNumber(day: number, dayDir: string): Promise<number> {
-    const recorded = await recordedStoryNumber(this.path(dayDir), this.platform);
-    if (recorded !== undefined) return recorded;
-    const found = await this.#gh.findIssue(storyLabels(day), "all");
-    if (!found) throw new Error(`no story issue for day ${day}: run push-story first`);
-    return found.number;
+    return await storyIssueNumber(
+      day,
+      this.path(dayDir),
+      this.platform,
+      async () => (await this.#gh.findIssue(storyLabels(day), "all"))?.number,
+    );
   }
 
   /** Close (`done`) or reopen (`in_progress`) the day's story ticket. */

@@ -17,7 +17,7 @@ import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } 
 import { marker, markerComment, storyLabels } from "./_names.ts";
 import type { CiSnapshot } from "./_poll.ts";
 import { toMarkdown } from "./_render.ts";
-import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "./_tickets.ts";
+import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,
@@ -624,11 +624,12 @@ export class GitLabTrackerAdapter extends BaseTrackerAdapter {
 
   /** The story issue's iid: from `story-ticket.yaml`, else by its labels. */
   async #storyIid(day: number, dayDir: string): Promise<number> {
-    const recorded = await recordedStoryNumber(this.path(dayDir), this.platform);
-    if (recorded !== undefined) return recorded;
-    const found = await this.#gl.findIssue(storyLabels(day), "any");
-    if (!found) throw new Error(`no story issue for day ${day}: run push-story first`);
-    return found.iid;
+    return await storyIssueNumber(
+      day,
+      this.path(dayDir),
+      this.platform,
+      async () => (await this.#gl.findIssue(storyLabels(day), "any"))?.iid,
+    );
   }
 
   /** Close (`done`) or reopen (`in_progress`) the day's story issue. */
