@@ -1,11 +1,5 @@
 import { join } from "node:path";
-import {
-  getCIAdapter,
-  getTrackerAdapter,
-  permissionFlags,
-  registerPlatform,
-  requiredPermissions,
-} from "../mod.ts";
+import { getCIAdapter, getTrackerAdapter, permissionFlags, requiredPermissions } from "../mod.ts";
 import {
   bbqlString,
   type BitbucketPipeline,
@@ -33,8 +27,6 @@ import {
   parseBbql,
   type PipelineStatus,
 } from "./servers/bitbucket.ts";
-
-registerPlatform(bitbucketPlatform);
 
 const SHA = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
 const OTHER_SHA = "9c3a1e2b4d5f60718293a4b5c6d7e8f901234567";

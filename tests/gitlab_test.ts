@@ -5,13 +5,7 @@
  */
 import { join } from "node:path";
 import { main } from "../cli.ts";
-import {
-  getCIAdapter,
-  getTrackerAdapter,
-  permissionFlags,
-  registerPlatform,
-  requiredPermissions,
-} from "../mod.ts";
+import { getCIAdapter, getTrackerAdapter, permissionFlags, requiredPermissions } from "../mod.ts";
 import { GITLAB_DEFAULT_URL, gitlabPlatform, pipelineSnapshot } from "../platforms/gitlab.ts";
 import type { CIAdapter, TrackerAdapter } from "../platforms/types.ts";
 import {
@@ -28,8 +22,6 @@ import {
   assertStringIncludes,
 } from "./_assert.ts";
 import { FakeGitLab, type FakeGitLabOptions, rateLimited } from "./servers/gitlab.ts";
-
-registerPlatform(gitlabPlatform);
 
 const SHA = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
 const OTHER_SHA = "9c3a1e2b4d5f60718293a4b5c6d7e8f901234567";

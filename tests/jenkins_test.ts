@@ -4,7 +4,6 @@ import {
   getCIAdapter,
   parseConfig,
   permissionFlags,
-  registerPlatform,
   requiredPermissions,
 } from "../mod.ts";
 import {
@@ -38,8 +37,6 @@ import {
   type JobKind,
   parseTree,
 } from "./servers/jenkins.ts";
-
-registerPlatform(jenkinsPlatform);
 
 const SHA = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
 /** Shares SHA's first 8 characters — the Python original took it for SHA. */

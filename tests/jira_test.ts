@@ -11,7 +11,6 @@ import {
   getTrackerAdapter,
   parseConfig,
   permissionFlags,
-  registerPlatform,
   requiredPermissions,
 } from "../mod.ts";
 import {
@@ -49,8 +48,6 @@ import {
   rateLimited,
   validateAdf,
 } from "./servers/jira.ts";
-
-registerPlatform(jiraPlatform);
 
 const MODES: JiraMode[] = ["cloud", "datacenter"];
 
