@@ -44,7 +44,15 @@ import type {
   PaceConfig,
 } from "./platforms/types.ts";
 
-/** Exit codes of the `pace` command. */
+/**
+ * Exit codes of the `pace` command.
+ *
+ * @example
+ * ```ts
+ * import { EXIT } from "@pace/platforms/cli";
+ * console.log(EXIT.timeout); // 5
+ * ```
+ */
 export const EXIT: {
   readonly ok: 0;
   readonly failed: 1;
@@ -62,7 +70,17 @@ const CONCLUSION_EXIT: Record<CiConclusion, number> = {
   timeout: EXIT.timeout,
 };
 
-/** Where the CLI reads and writes; injected in tests. */
+/**
+ * Where the CLI reads and writes; injected in tests.
+ *
+ * @example
+ * ```ts
+ * import { type CliIo, main } from "@pace/platforms/cli";
+ * const lines: string[] = [];
+ * const io: CliIo = { stdout: (t) => lines.push(t), stderr: () => {}, env: {} };
+ * const code = await main(["permissions"], io);
+ * ```
+ */
 export interface CliIo {
   /** One line (or block) of result output. */
   stdout(text: string): void;

@@ -30,7 +30,17 @@ import type {
   TrackerAdapter,
 } from "./platforms/types.ts";
 
-/** A logger that keeps every line, for assertions. */
+/**
+ * A logger that keeps every line, for assertions.
+ *
+ * @example
+ * ```ts
+ * import { captureLogger } from "@pace/platforms/testing";
+ * const logger = captureLogger();
+ * logger.info("hello");
+ * console.log(logger.text()); // "info: hello"
+ * ```
+ */
 export interface CapturingLogger extends Logger {
   /** Every line logged so far, as `level: text`. */
   readonly lines: string[];
@@ -66,7 +76,15 @@ export function captureLogger(): CapturingLogger {
   };
 }
 
-/** The days {@linkcode writeSamplePace} creates, and what each holds. */
+/**
+ * The days {@linkcode writeSamplePace} creates, and what each holds.
+ *
+ * @example
+ * ```ts
+ * import { SAMPLE_DAYS } from "@pace/platforms/testing";
+ * console.log(SAMPLE_DAYS.held); // 3: the HOLD day of writeSamplePace
+ * ```
+ */
 export const SAMPLE_DAYS = {
   /** SHIP day with a story, handoff and gate. */
   shipped: 1,
@@ -124,7 +142,15 @@ export async function writeSamplePace(repoRoot: string): Promise<string> {
   return paceDir;
 }
 
-/** What a remote platform's test server gives the kit. */
+/**
+ * What a remote platform's test server gives the kit.
+ *
+ * @example
+ * ```ts
+ * import type { ContractFixture } from "@pace/platforms/testing";
+ * const fixture: ContractFixture = { env: { ACME_URL: "http://127.0.0.1:8080" }, secrets: ["t0ken"] };
+ * ```
+ */
 export interface ContractFixture {
   /** Environment for the adapter: base URL of the local server, credentials. */
   env?: Env;
@@ -140,7 +166,16 @@ export interface ContractFixture {
   close?: () => void | Promise<void>;
 }
 
-/** Options of {@linkcode testPlatformContract}. */
+/**
+ * Options of {@linkcode testPlatformContract}.
+ *
+ * @example
+ * ```ts
+ * import { localPlatform } from "@pace/platforms";
+ * import type { ContractOptions } from "@pace/platforms/testing";
+ * const options: ContractOptions = { definition: localPlatform };
+ * ```
+ */
 export interface ContractOptions {
   /** The platform under test, as it would be registered. */
   definition: PlatformDefinition;

@@ -12,10 +12,26 @@ import { ConfigError, type ConfigErrorPosition, didYouMean } from "../platforms/
 import { getPlatform, platformNames } from "../platforms/registry.ts";
 import type { Env, PaceConfig } from "../platforms/types.ts";
 
-/** The config used when no file or no `platform` section is found. */
+/**
+ * The config used when no file or no `platform` section is found.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PLATFORM } from "@pace/platforms";
+ * console.log(DEFAULT_PLATFORM); // "local"
+ * ```
+ */
 export const DEFAULT_PLATFORM = "local";
 
-/** Where the CLI looks, in order, after `--config` and `PACE_CONFIG`. */
+/**
+ * Where the CLI looks, in order, after `--config` and `PACE_CONFIG`.
+ *
+ * @example
+ * ```ts
+ * import { DISCOVERY_PATHS } from "@pace/platforms";
+ * console.log(DISCOVERY_PATHS.join(", ")); // pace.config.yaml, pace/pace.config.yaml
+ * ```
+ */
 export const DISCOVERY_PATHS: readonly string[] = ["pace.config.yaml", "pace/pace.config.yaml"];
 
 const SIDES = ["ci", "tracker"] as const;
@@ -167,7 +183,15 @@ export function parseConfig(text: string, source?: string): PaceConfig {
   return config(chosen.ci ?? DEFAULT_PLATFORM, chosen.tracker ?? DEFAULT_PLATFORM);
 }
 
-/** Options of {@linkcode loadConfig} discovery, for tests and embedding. */
+/**
+ * Options of {@linkcode loadConfig} discovery, for tests and embedding.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "@pace/platforms";
+ * const config = await loadConfig(undefined, { cwd: ".", env: {} });
+ * ```
+ */
 export interface LoadConfigOptions {
   /** Where discovery looks. Default: the current directory. */
   cwd?: string;

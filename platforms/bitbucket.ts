@@ -28,7 +28,15 @@ import type {
   WaitOptions,
 } from "./types.ts";
 
-/** Bitbucket Cloud's REST API. */
+/**
+ * Bitbucket Cloud's REST API.
+ *
+ * @example
+ * ```ts
+ * import { BITBUCKET_DEFAULT_API_URL } from "@pace/platforms";
+ * console.log(BITBUCKET_DEFAULT_API_URL); // "https://api.bitbucket.org/2.0"
+ * ```
+ */
 export const BITBUCKET_DEFAULT_API_URL = "https://api.bitbucket.org/2.0";
 
 /**

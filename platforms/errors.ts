@@ -5,7 +5,16 @@
  * @module
  */
 
-/** Where in a config file a problem sits, 1-based. */
+/**
+ * Where in a config file a problem sits, 1-based.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from "@pace/platforms";
+ * const error = new ConfigError("bad value", "pace.config.yaml", { line: 3, column: 7 });
+ * console.log(error.position?.line); // 3
+ * ```
+ */
 export interface ConfigErrorPosition {
   /** 1-based line. */
   line: number;

@@ -27,9 +27,25 @@ import type {
   WaitOptions,
 } from "./types.ts";
 
-/** GitHub.com's API; Enterprise Server uses `https://HOST/api/v3`. */
+/**
+ * GitHub.com's API; Enterprise Server uses `https://HOST/api/v3`.
+ *
+ * @example
+ * ```ts
+ * import { GITHUB_DEFAULT_API_URL } from "@pace/platforms";
+ * console.log(GITHUB_DEFAULT_API_URL); // "https://api.github.com"
+ * ```
+ */
 export const GITHUB_DEFAULT_API_URL = "https://api.github.com";
-/** The REST API version every request pins. */
+/**
+ * The REST API version every request pins.
+ *
+ * @example
+ * ```ts
+ * import { GITHUB_API_VERSION } from "@pace/platforms";
+ * console.log(GITHUB_API_VERSION); // "2022-11-28"
+ * ```
+ */
 export const GITHUB_API_VERSION = "2022-11-28";
 /** GitHub rejects issue and PR bodies longer than this. */
 const BODY_LIMIT = 65_000;

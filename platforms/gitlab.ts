@@ -31,7 +31,15 @@ import type {
   WaitOptions,
 } from "./types.ts";
 
-/** GitLab.com; a self-managed instance is e.g. `https://gitlab.example.com:8443/gitlab`. */
+/**
+ * GitLab.com; a self-managed instance is e.g. `https://gitlab.example.com:8443/gitlab`.
+ *
+ * @example
+ * ```ts
+ * import { GITLAB_DEFAULT_URL } from "@pace/platforms";
+ * console.log(GITLAB_DEFAULT_URL); // "https://gitlab.com"
+ * ```
+ */
 export const GITLAB_DEFAULT_URL = "https://gitlab.com";
 
 /** GitLab caps descriptions near 1 MiB and notes at 1 000 000 characters; stay under both. */

@@ -83,7 +83,15 @@ export function registerPlatform(definition: PlatformDefinition): void {
   definitions.set(name, definition);
 }
 
-/** One registered platform, as {@linkcode listPlatforms} reports it. */
+/**
+ * One registered platform, as {@linkcode listPlatforms} reports it.
+ *
+ * @example
+ * ```ts
+ * import { listPlatforms } from "@pace/platforms";
+ * for (const p of listPlatforms()) console.log(p.name, p.ci, p.tracker, p.builtin);
+ * ```
+ */
 export interface PlatformInfo {
   /** The config name. */
   name: string;

@@ -6,7 +6,17 @@
  * @module
  */
 
-/** How a wait for a commit's CI ended. */
+/**
+ * How a wait for a commit's CI ended.
+ *
+ * @example
+ * ```ts
+ * import type { CiConclusion } from "@pace/platforms";
+ * const exitCodes: Record<CiConclusion, number> = {
+ *   success: 0, failure: 1, cancelled: 3, no_runs: 4, timeout: 5,
+ * };
+ * ```
+ */
 export type CiConclusion = "success" | "failure" | "cancelled" | "no_runs" | "timeout";
 
 /**
@@ -32,7 +42,15 @@ export interface CiResult {
   error?: string;
 }
 
-/** A snapshot handed to {@linkcode WaitOptions.onProgress} after every poll. */
+/**
+ * A snapshot handed to {@linkcode WaitOptions.onProgress} after every poll.
+ *
+ * @example
+ * ```ts
+ * import type { WaitProgress } from "@pace/platforms";
+ * const show = (p: WaitProgress) => `${p.elapsedMs} ms, poll ${p.polls}: ${p.pending.join(", ")}`;
+ * ```
+ */
 export interface WaitProgress {
   /** Milliseconds since the wait started. */
   elapsedMs: number;
@@ -111,7 +129,15 @@ export interface AdvisoryItem {
   status?: string;
 }
 
-/** The two states a story ticket can be moved to. */
+/**
+ * The two states a story ticket can be moved to.
+ *
+ * @example
+ * ```ts
+ * import type { StoryStatus } from "@pace/platforms";
+ * const status: StoryStatus = "done";
+ * ```
+ */
 export type StoryStatus = "done" | "in_progress";
 
 /**
@@ -134,7 +160,15 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
-/** Environment variables, as a plain lookup. */
+/**
+ * Environment variables, as a plain lookup.
+ *
+ * @example
+ * ```ts
+ * import type { Env } from "@pace/platforms";
+ * const env: Env = { GITHUB_TOKEN: "ghp_example", GITHUB_API_URL: undefined };
+ * ```
+ */
 export type Env = Record<string, string | undefined>;
 
 /**
@@ -162,7 +196,18 @@ export interface AdapterContext {
   logger?: Logger;
 }
 
-/** The secret registry an adapter registers its credentials with. */
+/**
+ * The secret registry an adapter registers its credentials with.
+ *
+ * @example
+ * ```ts
+ * import type { Secrets } from "@pace/platforms";
+ * function mask(secrets: Secrets, token: string, line: string): string {
+ *   secrets.add(token);
+ *   return secrets.redact(line);
+ * }
+ * ```
+ */
 export interface Secrets {
   /** Mask this value (and its common encodings) from now on. Short values are ignored. */
   add(value: string | undefined): void;
@@ -175,6 +220,16 @@ export interface Secrets {
 /**
  * The context a platform factory receives: every default filled in, the
  * logger already prefixed with the platform's title and redacting.
+ *
+ * @example
+ * ```ts
+ * import type { ResolvedContext } from "@pace/platforms";
+ * function token(context: ResolvedContext): string | undefined {
+ *   const value = context.env.ACME_TOKEN;
+ *   context.secrets.add(value); // masked from now on
+ *   return value;
+ * }
+ * ```
  */
 export interface ResolvedContext {
   /** Environment lookup; reading an unpermitted variable yields `undefined`. */
@@ -193,6 +248,14 @@ export interface ResolvedContext {
  * The CI side of a platform: pull requests, CI status, job summaries, variables.
  * Every method resolves; failures become `""`, `false` or a {@linkcode CiResult}
  * carrying `error`.
+ *
+ * @example
+ * ```ts
+ * import { getCIAdapter } from "@pace/platforms";
+ * const ci = getCIAdapter("local", { repoRoot: "." });
+ * const result = await ci.waitForCommitCi("0123abcd", { timeoutMinutes: 0.01 });
+ * console.log(result.conclusion);
+ * ```
  */
 export interface CIAdapter {
   /** The registered platform name, e.g. `github`. */
@@ -214,6 +277,13 @@ export interface CIAdapter {
 /**
  * The tracker side of a platform: escalations, advisories, story tickets.
  * Every method resolves; failures become `""` or are logged.
+ *
+ * @example
+ * ```ts
+ * import { getTrackerAdapter } from "@pace/platforms";
+ * const tracker = getTrackerAdapter("local", { repoRoot: "." });
+ * await tracker.pushAdvisoryItems(3, [{ id: "S-1", finding: "Token logged" }], "SENTINEL");
+ * ```
  */
 export interface TrackerAdapter {
   /** The registered platform name, e.g. `jira`. */
@@ -232,7 +302,15 @@ export interface TrackerAdapter {
   postHandoffComment(day: number, dayDir: string): Promise<void>;
 }
 
-/** What `pace check` learns about reaching a platform. */
+/**
+ * What `pace check` learns about reaching a platform.
+ *
+ * @example
+ * ```ts
+ * import type { ProbeResult } from "@pace/platforms";
+ * const probe: ProbeResult = { ok: true, detail: "octo/repo reachable" };
+ * ```
+ */
 export interface ProbeResult {
   /** Whether the platform answered as expected. */
   ok: boolean;
@@ -240,7 +318,20 @@ export interface ProbeResult {
   detail: string;
 }
 
-/** CI log conventions (GitHub Actions workflow commands, GitLab sections). */
+/**
+ * CI log conventions (GitHub Actions workflow commands, GitLab sections).
+ *
+ * @example
+ * ```ts
+ * import type { LogConventions } from "@pace/platforms";
+ * const plain: LogConventions = {
+ *   group: (title) => `--- ${title}`,
+ *   endGroup: () => "---",
+ *   error: (message) => `ERROR: ${message}`,
+ *   mask: () => "",
+ * };
+ * ```
+ */
 export interface LogConventions {
   /** Start a collapsible group. */
   group(title: string): string;
@@ -252,7 +343,15 @@ export interface LogConventions {
   mask(value: string): string;
 }
 
-/** File-system paths a platform reads or writes beyond `.pace/` and its summaries. */
+/**
+ * File-system paths a platform reads or writes beyond `.pace/` and its summaries.
+ *
+ * @example
+ * ```ts
+ * import type { PlatformPaths } from "@pace/platforms";
+ * const paths: PlatformPaths = { read: ["/tmp/summary"], write: ["/tmp/summary"] };
+ * ```
+ */
 export interface PlatformPaths {
   /** Paths read. */
   read?: string[];
