@@ -16,11 +16,11 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { loadConfig } from "./config/config.ts";
-import { gateReport, readArtifact } from "./platforms/_artifacts.ts";
-import { currentDir, processEnv } from "./platforms/_env.ts";
-import { artifactFile, dayDir as dayDirOf, paceDirOf } from "./platforms/_names.ts";
-import { parseYaml, YamlSyntaxError } from "./platforms/_yaml.ts";
-import { ConfigError } from "./platforms/errors.ts";
+import { gateReport, readArtifact } from "./platforms/_pace/artifacts.ts";
+import { currentDir, processEnv } from "./platforms/_core/env.ts";
+import { artifactFile, dayDir as dayDirOf, paceDirOf } from "./platforms/_pace/names.ts";
+import { parseYaml, YamlSyntaxError } from "./platforms/_core/yaml.ts";
+import { ConfigError } from "./config/errors.ts";
 import {
   broaderThanNeeded,
   permissionFlags,

@@ -44,8 +44,8 @@ export type {
   WaitProgress,
 } from "./platforms/types.ts";
 export { AdapterCore, BaseCIAdapter, BaseTrackerAdapter } from "./platforms/base.ts";
-export type { CiProbe, CiSnapshot } from "./platforms/_poll.ts";
-export { ConfigError, type ConfigErrorPosition } from "./platforms/errors.ts";
+export type { CiProbe, CiSnapshot } from "./platforms/_core/poll.ts";
+export { ConfigError, type ConfigErrorPosition } from "./config/errors.ts";
 export {
   DEFAULT_PLATFORM,
   DISCOVERY_PATHS,

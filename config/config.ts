@@ -6,9 +6,9 @@
  */
 
 import { join, resolve } from "node:path";
-import { processEnv } from "../platforms/_env.ts";
-import { parseYaml, YamlSyntaxError } from "../platforms/_yaml.ts";
-import { ConfigError, type ConfigErrorPosition, didYouMean } from "../platforms/errors.ts";
+import { processEnv } from "../platforms/_core/env.ts";
+import { parseYaml, YamlSyntaxError } from "../platforms/_core/yaml.ts";
+import { ConfigError, type ConfigErrorPosition, didYouMean } from "./errors.ts";
 import { getPlatform, platformNames } from "../platforms/registry.ts";
 import type { Env, PaceConfig } from "../platforms/types.ts";
 

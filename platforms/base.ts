@@ -6,10 +6,10 @@
  */
 
 import { isAbsolute, resolve } from "node:path";
-import { writeText } from "./_files.ts";
-import { dailySummaryLine, summaryFile } from "./_names.ts";
-import { type CiProbe, pollCi } from "./_poll.ts";
-import { redactError } from "./_redact.ts";
+import { writeText } from "./_core/files.ts";
+import { dailySummaryLine, summaryFile } from "./_pace/names.ts";
+import { type CiProbe, pollCi } from "./_core/poll.ts";
+import { redactError } from "./_core/secrets.ts";
 import type {
   AdvisoryItem,
   CIAdapter,

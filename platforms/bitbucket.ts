@@ -10,14 +10,20 @@
  * @module
  */
 
-import { ensureItem, mayHaveSucceeded } from "./_ensure.ts";
-import { envValue, hostsOf } from "./_env.ts";
-import { HttpClient, HttpError, type JsonRequest } from "./_http.ts";
-import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
-import { marker, markerComment, storyTitlePrefix } from "./_names.ts";
-import type { CiSnapshot } from "./_poll.ts";
-import { toMarkdown } from "./_render.ts";
-import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_tickets.ts";
+import { ensureItem, mayHaveSucceeded } from "./_pace/ensure.ts";
+import { envValue, hostsOf } from "./_core/env.ts";
+import { HttpClient, HttpError, type JsonRequest } from "./_core/http.ts";
+import {
+  advisoryPlan,
+  escalationPlan,
+  handoffPlan,
+  type ItemPlan,
+  reviewPlan,
+} from "./_pace/plans.ts";
+import { marker, markerComment, storyTitlePrefix } from "./_pace/names.ts";
+import type { CiSnapshot } from "./_core/poll.ts";
+import { toMarkdown } from "./_pace/render.ts";
+import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_pace/tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,

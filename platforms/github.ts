@@ -7,15 +7,26 @@
  * @module
  */
 
-import { ensureItem } from "./_ensure.ts";
-import { envValue, hostsOf } from "./_env.ts";
-import { appendCapped } from "./_files.ts";
-import { createHttpFetch, HttpError, isRetryableStatus, retryDelayFromHeaders } from "./_http.ts";
-import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, reviewPlan } from "./_items.ts";
-import { marker, markerComment, storyLabels } from "./_names.ts";
-import type { CiSnapshot } from "./_poll.ts";
-import { toMarkdown } from "./_render.ts";
-import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_tickets.ts";
+import { ensureItem } from "./_pace/ensure.ts";
+import { envValue, hostsOf } from "./_core/env.ts";
+import { appendCapped } from "./_core/files.ts";
+import {
+  createHttpFetch,
+  HttpError,
+  isRetryableStatus,
+  retryDelayFromHeaders,
+} from "./_core/http.ts";
+import {
+  advisoryPlan,
+  escalationPlan,
+  handoffPlan,
+  type ItemPlan,
+  reviewPlan,
+} from "./_pace/plans.ts";
+import { marker, markerComment, storyLabels } from "./_pace/names.ts";
+import type { CiSnapshot } from "./_core/poll.ts";
+import { toMarkdown } from "./_pace/render.ts";
+import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_pace/tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,

@@ -14,8 +14,8 @@
  * @module
  */
 
-import { envValue, hostsOf } from "./_env.ts";
-import { exists, readJsonStore, writeJsonStoreValue, writeText } from "./_files.ts";
+import { envValue, hostsOf } from "./_core/env.ts";
+import { exists, readJsonStore, writeJsonStoreValue, writeText } from "./_core/files.ts";
 import {
   HttpClient,
   HttpError,
@@ -23,11 +23,16 @@ import {
   isRetryableStatus,
   type JsonRequest,
   type JsonResponse,
-} from "./_http.ts";
-import { reviewPlan } from "./_items.ts";
-import { jenkinsSummaryFile, jenkinsVariablesFile, paceDirOf, reviewPrFile } from "./_names.ts";
-import type { CiSnapshot } from "./_poll.ts";
-import { toMarkdown } from "./_render.ts";
+} from "./_core/http.ts";
+import { reviewPlan } from "./_pace/plans.ts";
+import {
+  jenkinsSummaryFile,
+  jenkinsVariablesFile,
+  paceDirOf,
+  reviewPrFile,
+} from "./_pace/names.ts";
+import type { CiSnapshot } from "./_core/poll.ts";
+import { toMarkdown } from "./_pace/render.ts";
 import { BaseCIAdapter } from "./base.ts";
 import type {
   CiConclusion,

@@ -21,14 +21,20 @@
  * @module
  */
 
-import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
-import { ensureItem } from "./_ensure.ts";
-import { envValue, hostsOf } from "./_env.ts";
-import { HttpClient, HttpError, type JsonRequest } from "./_http.ts";
-import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, storyPlan } from "./_items.ts";
-import { marker, storyLabels } from "./_names.ts";
-import { type AdfDoc, type RenderedDoc, toAdf, toJiraWiki } from "./_render.ts";
-import { checkStoryStatus } from "./_tickets.ts";
+import { readTicketRef, writeTicketRef } from "./_pace/artifacts.ts";
+import { ensureItem } from "./_pace/ensure.ts";
+import { envValue, hostsOf } from "./_core/env.ts";
+import { HttpClient, HttpError, type JsonRequest } from "./_core/http.ts";
+import {
+  advisoryPlan,
+  escalationPlan,
+  handoffPlan,
+  type ItemPlan,
+  storyPlan,
+} from "./_pace/plans.ts";
+import { marker, storyLabels } from "./_pace/names.ts";
+import { type AdfDoc, type RenderedDoc, toAdf, toJiraWiki } from "./_pace/render.ts";
+import { checkStoryStatus } from "./_pace/tickets.ts";
 import { BaseTrackerAdapter } from "./base.ts";
 import type { AdvisoryItem, PlatformDefinition, ResolvedContext, StoryStatus } from "./types.ts";
 

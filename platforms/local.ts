@@ -6,9 +6,15 @@
  * @module
  */
 
-import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
-import { appendText, exists, readJsonStore, writeJsonStoreValue, writeText } from "./_files.ts";
-import { advisoryPlan, escalationPlan, handoffPlan, reviewPlan, storyPlan } from "./_items.ts";
+import { readTicketRef, writeTicketRef } from "./_pace/artifacts.ts";
+import {
+  appendText,
+  exists,
+  readJsonStore,
+  writeJsonStoreValue,
+  writeText,
+} from "./_core/files.ts";
+import { advisoryPlan, escalationPlan, handoffPlan, reviewPlan, storyPlan } from "./_pace/plans.ts";
 import {
   advisoryFile,
   escalationFile,
@@ -17,9 +23,9 @@ import {
   reviewPrFile,
   storyTicketFile,
   variablesFile,
-} from "./_names.ts";
-import { toMarkdown } from "./_render.ts";
-import { checkStoryStatus } from "./_tickets.ts";
+} from "./_pace/names.ts";
+import { toMarkdown } from "./_pace/render.ts";
+import { checkStoryStatus } from "./_pace/tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";
 import type {
   AdvisoryItem,

@@ -6,8 +6,8 @@
  */
 
 import { isAbsolute, join, normalize, relative } from "node:path";
-import { processEnv } from "./_env.ts";
-import { PACE_DIR_NAME } from "./_names.ts";
+import { processEnv } from "./_core/env.ts";
+import { PACE_DIR_NAME } from "./_pace/names.ts";
 import { definitionFor } from "./registry.ts";
 import type { AdapterContext, PaceConfig, Permissions, PlatformDefinition } from "./types.ts";
 

@@ -8,9 +8,9 @@
  */
 
 import { resolve } from "node:path";
-import { currentDir, processEnv } from "./_env.ts";
-import { redactingLogger, SecretRegistry } from "./_redact.ts";
-import { ConfigError, didYouMean } from "./errors.ts";
+import { currentDir, processEnv } from "./_core/env.ts";
+import { redactingLogger, SecretRegistry } from "./_core/secrets.ts";
+import { ConfigError, didYouMean } from "../config/errors.ts";
 import { bitbucketPlatform } from "./bitbucket.ts";
 import { githubPlatform } from "./github.ts";
 import { gitlabPlatform } from "./gitlab.ts";

@@ -22,8 +22,8 @@ import {
   toList,
   toText,
   writeTicketRef,
-} from "../platforms/_artifacts.ts";
-import { UNKNOWN_BLOCKER } from "../platforms/_names.ts";
+} from "../platforms/_pace/artifacts.ts";
+import { UNKNOWN_BLOCKER } from "../platforms/_pace/names.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "pace-artifacts-" });

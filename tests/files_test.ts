@@ -13,7 +13,7 @@ import {
   STEP_SUMMARY_LIMIT,
   writeJsonStoreValue,
   writeText,
-} from "../platforms/_files.ts";
+} from "../platforms/_core/files.ts";
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text).length;

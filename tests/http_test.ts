@@ -24,8 +24,8 @@ import {
   type HttpOptions,
   isRetryableStatus,
   retryDelayFromHeaders,
-} from "../platforms/_http.ts";
-import { SecretRegistry } from "../platforms/_redact.ts";
+} from "../platforms/_core/http.ts";
+import { SecretRegistry } from "../platforms/_core/secrets.ts";
 import { captureLogger } from "../testing.ts";
 import { DropServer, FaultServer, settles } from "./servers/_faults.ts";
 

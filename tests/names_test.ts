@@ -38,7 +38,7 @@ import {
   summaryFile,
   UNKNOWN_BLOCKER,
   variablesFile,
-} from "../platforms/_names.ts";
+} from "../platforms/_pace/names.ts";
 
 Deno.test("reviewBranch and reviewTitle use the exact branch and EN DASH", () => {
   assertStrictEquals(reviewBranch(14), "pace/review-day-14");

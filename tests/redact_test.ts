@@ -4,7 +4,12 @@
  * in every log line and error.
  */
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
-import { formatArgs, redactError, redactingLogger, SecretRegistry } from "../platforms/_redact.ts";
+import {
+  formatArgs,
+  redactError,
+  redactingLogger,
+  SecretRegistry,
+} from "../platforms/_core/secrets.ts";
 import { captureLogger } from "../testing.ts";
 
 const TOKEN = "ghp_abcDEF0123456789xyz";

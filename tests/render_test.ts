@@ -19,7 +19,7 @@ import {
   type DayArtifacts,
   parseArtifactText,
   type ReviewSummary,
-} from "../platforms/_artifacts.ts";
+} from "../platforms/_pace/artifacts.ts";
 import {
   advisoryDoc,
   escalationDoc,
@@ -30,7 +30,7 @@ import {
   toAdf,
   toJiraWiki,
   toMarkdown,
-} from "../platforms/_render.ts";
+} from "../platforms/_pace/render.ts";
 
 // ---------------------------------------------------------------------------
 // A small ADF validator: node types, allowed children, attrs, marks.

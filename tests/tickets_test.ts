@@ -1,6 +1,10 @@
 import { join } from "node:path";
-import { hostsOf } from "../platforms/_env.ts";
-import { checkStoryStatus, pushStoryOnce, recordedStoryNumber } from "../platforms/_tickets.ts";
+import { hostsOf } from "../platforms/_core/env.ts";
+import {
+  checkStoryStatus,
+  pushStoryOnce,
+  recordedStoryNumber,
+} from "../platforms/_pace/tickets.ts";
 import { listPlatforms } from "../mod.ts";
 import { captureLogger, writeSamplePace } from "../testing.ts";
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "./_assert.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Logger, Secrets } from "./types.ts";
+import type { Logger, Secrets } from "../types.ts";
 
 /** What went wrong, for callers that branch on it. */
 export type HttpErrorKind = "http" | "network" | "timeout" | "permission" | "parse" | "aborted";

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { HttpError } from "./_http.ts";
-import type { Logger } from "./types.ts";
+import { HttpError } from "../_core/http.ts";
+import type { Logger } from "../types.ts";
 
 /** Whether a failed create may nevertheless have created the item. */
 export function mayHaveSucceeded(error: unknown): boolean {

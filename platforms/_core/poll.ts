@@ -6,8 +6,8 @@
  * @module
  */
 
-import { HttpError, sleep as defaultSleep } from "./_http.ts";
-import type { CiConclusion, CiResult, Logger, Secrets, WaitOptions } from "./types.ts";
+import { HttpError, sleep as defaultSleep } from "./http.ts";
+import type { CiConclusion, CiResult, Logger, Secrets, WaitOptions } from "../types.ts";
 
 /**
  * What one look at a commit's CI found.

@@ -14,7 +14,7 @@ import {
   readArtifact,
   readDay,
   storyCard,
-} from "./_artifacts.ts";
+} from "./artifacts.ts";
 import {
   advisoryLabels,
   advisoryTitle,
@@ -28,7 +28,7 @@ import {
   storyLabels,
   storyTitle,
   storyTitlePrefix,
-} from "./_names.ts";
+} from "./names.ts";
 import {
   advisoryDoc,
   escalationDoc,
@@ -36,8 +36,8 @@ import {
   type RenderedDoc,
   reviewPrDoc,
   storyDoc,
-} from "./_render.ts";
-import type { AdvisoryItem, Logger } from "./types.ts";
+} from "./render.ts";
+import type { AdvisoryItem, Logger } from "../types.ts";
 
 /** One item to create (or find): everything a tracker needs, platform-neutral. */
 export interface ItemPlan {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Env } from "./types.ts";
+import type { Env } from "../types.ts";
 
 function granted(variable: string): boolean {
   try {

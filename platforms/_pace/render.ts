@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { AdvisoryItem } from "./types.ts";
+import type { AdvisoryItem } from "../types.ts";
 import {
   type ArtifactFile,
   type DayArtifacts,
@@ -27,7 +27,7 @@ import {
   storyCard,
   toList,
   toText,
-} from "./_artifacts.ts";
+} from "./artifacts.ts";
 import {
   advisoryTitle,
   agentTitle,
@@ -40,7 +40,7 @@ import {
   reviewTitle,
   singleLine,
   storyTitle,
-} from "./_names.ts";
+} from "./names.ts";
 
 // ---------------------------------------------------------------------------
 // The model

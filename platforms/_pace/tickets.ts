@@ -7,9 +7,9 @@
  * @module
  */
 
-import { readTicketRef, writeTicketRef } from "./_artifacts.ts";
-import { type ItemPlan, storyPlan } from "./_items.ts";
-import type { Logger, StoryStatus } from "./types.ts";
+import { readTicketRef, writeTicketRef } from "./artifacts.ts";
+import { type ItemPlan, storyPlan } from "./plans.ts";
+import type { Logger, StoryStatus } from "../types.ts";
 
 /** `status` as a {@linkcode StoryStatus}; throws a clear error for anything else. */
 export function checkStoryStatus(status: unknown): StoryStatus {

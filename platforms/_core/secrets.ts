@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Logger, Secrets } from "./types.ts";
+import type { Logger, Secrets } from "../types.ts";
 
 /** Values shorter than this are not masked: masking "a" would garble every line. */
 const MIN_SECRET_LENGTH = 4;

@@ -13,8 +13,8 @@
  */
 
 import { basename, dirname } from "node:path";
-import type { GateReport } from "./types.ts";
-import { parseYaml, stringifyYaml, YamlSyntaxError } from "./_yaml.ts";
+import type { GateReport } from "../types.ts";
+import { parseYaml, stringifyYaml, YamlSyntaxError } from "../_core/yaml.ts";
 import {
   artifactFile,
   type ArtifactRole,
@@ -22,7 +22,7 @@ import {
   reviewPeriodStart,
   storyRefFile,
   UNKNOWN_BLOCKER,
-} from "./_names.ts";
+} from "./names.ts";
 
 /** One artifact file as read: its text, its YAML mapping if any, and what was wrong. */
 export interface ArtifactFile {
