@@ -24,9 +24,12 @@
 export type {
   AdapterContext,
   AdvisoryItem,
+  BranchingAdapter,
   CIAdapter,
   CiConclusion,
+  CiProbe,
   CiResult,
+  CiSnapshot,
   Env,
   GateReport,
   LogConventions,
@@ -43,8 +46,21 @@ export type {
   WaitOptions,
   WaitProgress,
 } from "./platforms/types.ts";
-export { AdapterCore, BaseCIAdapter, BaseTrackerAdapter } from "./platforms/base.ts";
-export type { CiProbe, CiSnapshot } from "./platforms/_core/poll.ts";
+export {
+  AdapterCore,
+  BaseBranchingAdapter,
+  BaseCIAdapter,
+  BaseTrackerAdapter,
+} from "./platforms/base.ts";
+export {
+  BRANCH_MAIN,
+  BRANCH_STAGING,
+  currentSprintNum,
+  refNameProblem,
+  releaseBranch,
+  sprintBranch,
+} from "./platforms/branches.ts";
+
 export { ConfigError, type ConfigErrorPosition } from "./config/errors.ts";
 export {
   DEFAULT_PLATFORM,
@@ -61,14 +77,8 @@ export {
   registerPlatform,
 } from "./platforms/registry.ts";
 export { permissionFlags, requiredPermissions } from "./platforms/permissions.ts";
-export { LocalCIAdapter, localPlatform, LocalTrackerAdapter } from "./platforms/local.ts";
-export {
-  GITHUB_API_VERSION,
-  GITHUB_DEFAULT_API_URL,
-  GitHubCIAdapter,
-  githubPlatform,
-  GitHubTrackerAdapter,
-} from "./platforms/github.ts";
+export { localPlatform } from "./platforms/local.ts";
+export { GITHUB_API_VERSION, GITHUB_DEFAULT_API_URL, githubPlatform } from "./platforms/github.ts";
 export {
   BITBUCKET_DEFAULT_API_URL,
   BitbucketCIAdapter,

@@ -19,7 +19,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { resolveContext } from "./platforms/registry.ts";
+import { buildAdapter } from "./platforms/registry.ts";
 import type {
   AdapterContext,
   CIAdapter,
@@ -245,10 +245,8 @@ export async function testPlatformContract(
     fetch: fixture.fetch,
     logger,
   });
-  const build = <T>(
-    factory: ((c: ReturnType<typeof resolveContext>) => T) | undefined,
-    env?: Env,
-  ) => factory ? factory(resolveContext(definition, context(env))) : undefined;
+  const build = <S extends "ci" | "tracker">(side: S, env?: Env) =>
+    definition[side] ? buildAdapter(definition, side, context(env)) : undefined;
   const dayDir = (day: number) => join(paceDir, `day-${day}`);
   const keep = <T>(value: T): T => {
     results.push(value);
@@ -256,8 +254,8 @@ export async function testPlatformContract(
   };
 
   try {
-    const ci = build(definition.ci) as CIAdapter | undefined;
-    const tracker = build(definition.tracker) as TrackerAdapter | undefined;
+    const ci = build("ci") as CIAdapter | undefined;
+    const tracker = build("tracker") as TrackerAdapter | undefined;
 
     if (ci) {
       await t.step("ci: platform name is set", () => {
@@ -402,9 +400,10 @@ export async function testPlatformContract(
           const lines = logger.lines.length;
           const before = requests();
           const bareContext = { ...context(), env: { PACE_CONTRACT_VAR: "from-env", ...env } };
-          const resolved = resolveContext(definition, bareContext);
-          const bareCi = definition.ci?.(resolved);
-          const bareTracker = definition.tracker?.(resolved);
+          const bareCi = definition.ci ? buildAdapter(definition, "ci", bareContext) : undefined;
+          const bareTracker = definition.tracker
+            ? buildAdapter(definition, "tracker", bareContext)
+            : undefined;
           if (bareCi) {
             const result = await bareCi.waitForCommitCi(
               "0123456789abcdef0123456789abcdef01234567",

@@ -1,18 +1,28 @@
 /**
- * `BaseCIAdapter` and `BaseTrackerAdapter`: the defaults of the optional
- * methods, and the plumbing that keeps the never-reject rule in one place.
+ * The base classes every adapter extends: the defaults of the optional
+ * methods, the CI wait loop, and PACE's branch hierarchy written once.
+ * Adapters throw plainly: the registry's guard turns every failure into the
+ * contract's empty value, so no method here catches.
  *
  * @module
  */
 
 import { isAbsolute, resolve } from "node:path";
 import { writeText } from "./_core/files.ts";
+import { pollCi } from "./_core/poll.ts";
 import { dailySummaryLine, summaryFile } from "./_pace/names.ts";
-import { type CiProbe, pollCi } from "./_core/poll.ts";
-import { redactError } from "./_core/secrets.ts";
+import {
+  BRANCH_MAIN,
+  BRANCH_STAGING,
+  refNameProblem,
+  releaseBranch,
+  sprintBranch,
+} from "./branches.ts";
 import type {
   AdvisoryItem,
+  BranchingAdapter,
   CIAdapter,
+  CiProbe,
   CiResult,
   Env,
   GateReport,
@@ -24,9 +34,9 @@ import type {
 } from "./types.ts";
 
 /**
- * What both base classes share: the resolved context, the prefixed logger,
- * and {@linkcode AdapterCore.safely}, the never-reject guard for one call.
- * Extend {@linkcode BaseCIAdapter} or {@linkcode BaseTrackerAdapter} rather
+ * What every base class shares: the resolved context, the prefixed logger
+ * and the environment. Extend {@linkcode BaseCIAdapter},
+ * {@linkcode BaseTrackerAdapter} or {@linkcode BaseBranchingAdapter} rather
  * than this class.
  *
  * @example
@@ -40,11 +50,6 @@ export abstract class AdapterCore {
   abstract readonly platform: string;
   /** The resolved context the adapter was built from. */
   protected readonly context: ResolvedContext;
-  /**
-   * Why the adapter cannot work (missing credentials), or `undefined`. When
-   * set, {@linkcode AdapterCore.safely} returns the fallback without calling.
-   */
-  protected unavailable: string | undefined;
 
   /** Keep the resolved context. */
   constructor(context: ResolvedContext) {
@@ -65,39 +70,15 @@ export abstract class AdapterCore {
   protected path(path: string): string {
     return isAbsolute(path) ? path : resolve(this.context.repoRoot, path);
   }
-
-  /**
-   * Mark the adapter unusable and log the reason once. Subclasses call this
-   * from their constructor when a required variable is missing.
-   */
-  protected disable(reason: string): void {
-    this.unavailable = reason;
-    this.logger.warn(`${reason}; calls will return empty results`);
-  }
-
-  /**
-   * Run `action`; on any failure log it (redacted) and return `fallback`. When
-   * the adapter is unavailable, return `fallback` at once.
-   */
-  protected async safely<T>(what: string, fallback: T, action: () => Promise<T>): Promise<T> {
-    if (this.unavailable) {
-      this.logger.debug(`${what}: skipped (${this.unavailable})`);
-      return fallback;
-    }
-    try {
-      return await action();
-    } catch (error) {
-      this.logger.error(`${what} failed: ${redactError(error, this.context.secrets)}`);
-      return fallback;
-    }
-  }
 }
 
 /**
  * Base of every CI adapter. Subclasses implement `openReviewPr` and
  * `waitForCommitCi`; the rest have working defaults: the daily summary is one
  * log line, the job summary goes to `pace-summary.md`, variables are read from
- * the environment and cannot be set.
+ * the environment and cannot be set. A subclass with a variable store
+ * overrides {@linkcode BaseCIAdapter.readStoredVariable} only: the
+ * environment always answers first.
  *
  * @example A CI platform that only knows how to wait
  * ```ts
@@ -118,33 +99,25 @@ export abstract class BaseCIAdapter extends AdapterCore implements CIAdapter {
   abstract waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult>;
 
   /**
-   * Run the one shared CI wait loop with this adapter's logger, secrets and
-   * availability; a platform supplies only `probe`, one look at the commit.
+   * Run the one shared CI wait loop with this adapter's logger and secrets; a
+   * platform supplies only `probe`, one look at the commit.
    */
   protected poll(sha: string, options: WaitOptions | undefined, probe: CiProbe): Promise<CiResult> {
-    return pollCi({
-      sha,
-      options,
-      logger: this.logger,
-      secrets: this.context.secrets,
-      unavailable: this.unavailable,
-      probe,
-    });
+    return pollCi({ sha, options, logger: this.logger, secrets: this.context.secrets, probe });
   }
 
   /** Log `Day N summary: ✅ SHIP` or `🔴 <decision>`. No API call. */
-  postDailySummary(day: number, gateReport: GateReport): Promise<void> {
+  postDailySummary(day: number, gateReport: GateReport): Promise<boolean> {
     this.logger.info(dailySummaryLine(day, gateReport?.gate_decision));
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
   /** Write the report to `pace-summary.md` in the repository root. */
-  writeJobSummary(markdown: string): Promise<void> {
-    return this.safely("write job summary", undefined, async () => {
-      const path = summaryFile(this.context.repoRoot);
-      await writeText(path, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
-      this.logger.info(`job summary written to ${path}`);
-    });
+  async writeJobSummary(markdown: string): Promise<boolean> {
+    const path = summaryFile(this.context.repoRoot);
+    await writeText(path, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+    this.logger.info(`job summary written to ${path}`);
+    return true;
   }
 
   /** Not supported by default: `false`, which PACE treats as non-fatal. */
@@ -152,15 +125,21 @@ export abstract class BaseCIAdapter extends AdapterCore implements CIAdapter {
     return Promise.resolve(false);
   }
 
-  /** The environment variable of that name. */
-  getVariable(name: string): Promise<string | undefined> {
-    return Promise.resolve(this.env[name]);
+  /** The environment variable of that name, else the platform's stored one. */
+  async getVariable(name: string): Promise<string | undefined> {
+    return this.env[name] ?? await this.readStoredVariable(name);
+  }
+
+  /** The platform's stored variable (none by default); `undefined` when it has none. */
+  protected readStoredVariable(_name: string): Promise<string | undefined> {
+    return Promise.resolve(undefined);
   }
 }
 
 /**
  * Base of every tracker adapter. Subclasses implement the five ticket
- * operations; `closePlanIssue` is a no-op by default.
+ * operations; `closePlanIssue` resolves `false` by default (the platform
+ * cannot close plan issues).
  *
  * @example A tracker that files nothing
  * ```ts
@@ -170,8 +149,8 @@ export abstract class BaseCIAdapter extends AdapterCore implements CIAdapter {
  *   openEscalationIssue() { return Promise.resolve(""); }
  *   pushAdvisoryItems() { return Promise.resolve(""); }
  *   pushStory() { return Promise.resolve(""); }
- *   updateStoryStatus() { return Promise.resolve(); }
- *   postHandoffComment() { return Promise.resolve(); }
+ *   updateStoryStatus() { return Promise.resolve(false); }
+ *   postHandoffComment() { return Promise.resolve(false); }
  * }
  * ```
  */
@@ -179,11 +158,69 @@ export abstract class BaseTrackerAdapter extends AdapterCore implements TrackerA
   abstract openEscalationIssue(day: number, dayDir: string, holdReason?: string): Promise<string>;
   abstract pushAdvisoryItems(day: number, items: AdvisoryItem[], agent: string): Promise<string>;
   abstract pushStory(day: number, dayDir: string): Promise<string>;
-  abstract updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void>;
-  abstract postHandoffComment(day: number, dayDir: string): Promise<void>;
+  abstract updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<boolean>;
+  abstract postHandoffComment(day: number, dayDir: string): Promise<boolean>;
 
-  /** No-op by default: the platform has no plan issues. */
-  closePlanIssue(_issueNumber: number): Promise<void> {
-    return Promise.resolve();
+  /** `false` by default: the platform has no plan issues to close. */
+  closePlanIssue(_issueNumber: number): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+}
+
+/**
+ * Base of every branching adapter: `ensureHierarchy` written once over the
+ * three calls a platform supplies. It resolves `main`, then creates each
+ * missing level from its parent, top down, and never touches a level that
+ * exists; a level that cannot be created stops it there.
+ *
+ * @example A platform whose branches live in memory
+ * ```ts
+ * import { BaseBranchingAdapter } from "@pace/platforms";
+ * class MemoryBranches extends BaseBranchingAdapter {
+ *   readonly platform = "memory";
+ *   heads = new Map([["main", "abc1234"]]);
+ *   getBranchSha(branch: string) { return Promise.resolve(this.heads.get(branch)); }
+ *   createBranch(branch: string, from: string) {
+ *     const sha = this.heads.get(from);
+ *     if (sha && !this.heads.has(branch)) this.heads.set(branch, sha);
+ *     return Promise.resolve(this.heads.has(branch));
+ *   }
+ *   createPullRequest() { return Promise.resolve(""); }
+ * }
+ * ```
+ */
+export abstract class BaseBranchingAdapter extends AdapterCore implements BranchingAdapter {
+  abstract getBranchSha(branch: string): Promise<string | undefined>;
+  abstract createBranch(newBranch: string, fromBranch: string): Promise<boolean>;
+  abstract createPullRequest(
+    head: string,
+    base: string,
+    title: string,
+    body: string,
+    labels?: string[],
+  ): Promise<string>;
+
+  /** Create every missing level of `main → staging → release/NAME → rel/sprint/pace-N`. */
+  async ensureHierarchy(releaseName: string, sprintNum: number): Promise<boolean> {
+    if (!Number.isSafeInteger(sprintNum) || sprintNum < 1) {
+      throw new Error(`sprint must be a whole number ≥ 1, got ${String(sprintNum).slice(0, 40)}`);
+    }
+    const release = releaseBranch(releaseName);
+    const problem = refNameProblem(releaseName) ?? refNameProblem(release);
+    if (problem) throw new Error(problem);
+    if (await this.getBranchSha(BRANCH_MAIN) === undefined) {
+      this.logger.error(`cannot build the branch hierarchy: ${BRANCH_MAIN} cannot be resolved`);
+      return false;
+    }
+    const levels = [BRANCH_MAIN, BRANCH_STAGING, release, sprintBranch(sprintNum)];
+    for (let i = 1; i < levels.length; i++) {
+      if (await this.getBranchSha(levels[i]) !== undefined) continue;
+      if (!await this.createBranch(levels[i], levels[i - 1])) {
+        this.logger.error(`cannot create ${levels[i]} from ${levels[i - 1]}; stopping there`);
+        return false;
+      }
+      this.logger.info(`created ${levels[i]} from ${levels[i - 1]}`);
+    }
+    return true;
   }
 }

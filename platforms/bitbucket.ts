@@ -11,7 +11,7 @@
  */
 
 import { ensureItem, mayHaveSucceeded } from "./_pace/ensure.ts";
-import { envValue, hostsOf } from "./_core/env.ts";
+import { envValue, hostsOf } from "./_core/settings.ts";
 import { HttpClient, HttpError, type JsonRequest } from "./_core/http.ts";
 import {
   advisoryPlan,
@@ -21,7 +21,7 @@ import {
   reviewPlan,
 } from "./_pace/plans.ts";
 import { marker, markerComment, storyTitlePrefix } from "./_pace/names.ts";
-import type { CiSnapshot } from "./_core/poll.ts";
+import type { CiSnapshot } from "./types.ts";
 import { toMarkdown } from "./_pace/render.ts";
 import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_pace/tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";

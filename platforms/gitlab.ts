@@ -10,7 +10,7 @@
  */
 
 import { ensureItem } from "./_pace/ensure.ts";
-import { envValue } from "./_core/env.ts";
+import { envValue } from "./_core/settings.ts";
 import { appendCapped } from "./_core/files.ts";
 import { HttpClient, HttpError, type JsonRequest, type JsonResponse } from "./_core/http.ts";
 import {
@@ -21,7 +21,7 @@ import {
   reviewPlan,
 } from "./_pace/plans.ts";
 import { marker, markerComment, storyLabels } from "./_pace/names.ts";
-import type { CiSnapshot } from "./_core/poll.ts";
+import type { CiSnapshot } from "./types.ts";
 import { toMarkdown } from "./_pace/render.ts";
 import { checkStoryStatus, pushStoryOnce, storyIssueNumber } from "./_pace/tickets.ts";
 import { BaseCIAdapter, BaseTrackerAdapter } from "./base.ts";

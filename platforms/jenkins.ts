@@ -14,7 +14,7 @@
  * @module
  */
 
-import { envValue, hostsOf } from "./_core/env.ts";
+import { envValue, hostsOf } from "./_core/settings.ts";
 import { exists, readJsonStore, writeJsonStoreValue, writeText } from "./_core/files.ts";
 import {
   HttpClient,
@@ -31,7 +31,7 @@ import {
   paceDirOf,
   reviewPrFile,
 } from "./_pace/names.ts";
-import type { CiSnapshot } from "./_core/poll.ts";
+import type { CiSnapshot } from "./types.ts";
 import { toMarkdown } from "./_pace/render.ts";
 import { BaseCIAdapter } from "./base.ts";
 import type {

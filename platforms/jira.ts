@@ -23,7 +23,7 @@
 
 import { readTicketRef, writeTicketRef } from "./_pace/artifacts.ts";
 import { ensureItem } from "./_pace/ensure.ts";
-import { envValue, hostsOf } from "./_core/env.ts";
+import { envValue, hostsOf } from "./_core/settings.ts";
 import { HttpClient, HttpError, type JsonRequest } from "./_core/http.ts";
 import {
   advisoryPlan,

@@ -11,6 +11,8 @@ import { resolve } from "node:path";
 import { currentDir, processEnv } from "./_core/env.ts";
 import { redactingLogger, SecretRegistry } from "./_core/secrets.ts";
 import { ConfigError, didYouMean } from "../config/errors.ts";
+import { guardAdapter, type Outcome } from "./_core/guard.ts";
+import { BRANCHING_OUTCOMES, CI_OUTCOMES, TRACKER_OUTCOMES } from "./_outcomes.ts";
 import { bitbucketPlatform } from "./bitbucket.ts";
 import { githubPlatform } from "./github.ts";
 import { gitlabPlatform } from "./gitlab.ts";
@@ -19,8 +21,8 @@ import { jiraPlatform } from "./jira.ts";
 import { localPlatform } from "./local.ts";
 import type {
   AdapterContext,
+  BranchingAdapter,
   CIAdapter,
-  CiResult,
   PaceConfig,
   PlatformDefinition,
   ResolvedContext,
@@ -51,8 +53,8 @@ const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
  *     openEscalationIssue() { return Promise.resolve("https://tracker.example.com/1"); }
  *     pushAdvisoryItems() { return Promise.resolve(""); }
  *     pushStory() { return Promise.resolve(""); }
- *     updateStoryStatus() { return Promise.resolve(); }
- *     postHandoffComment() { return Promise.resolve(); }
+ *     updateStoryStatus() { return Promise.resolve(false); }
+ *     postHandoffComment() { return Promise.resolve(false); }
  *   })(context),
  * });
  * const tracker = getTrackerAdapter({ platform: { ci: "local", tracker: "example-tracker" } });
@@ -70,8 +72,10 @@ export function registerPlatform(definition: PlatformDefinition): void {
       }: use lowercase letters, digits, "-" and "_", starting with a letter`,
     );
   }
-  if (!definition.ci && !definition.tracker) {
-    throw new TypeError(`registerPlatform: "${name}" has neither a ci nor a tracker factory`);
+  if (!definition.ci && !definition.tracker && !definition.branching) {
+    throw new TypeError(
+      `registerPlatform: "${name}" has no ci, tracker or branching factory`,
+    );
   }
   if (!Array.isArray(definition.env) || typeof definition.hosts !== "function") {
     throw new TypeError(`registerPlatform: "${name}" needs an env list and a hosts(env) function`);
@@ -159,14 +163,32 @@ export function definitionFor(name: string, side: "ci" | "tracker"): PlatformDef
   return definition;
 }
 
-/** Fill in every default of an {@linkcode AdapterContext} for one platform. */
+/** Variable names whose values are secrets even when a definition forgets to say so. */
+const SECRET_NAME = /_(TOKEN|PASSWORD|SECRET|KEY)$/;
+
+/**
+ * The variables of `definition` whose values are secrets: those it lists in
+ * `secretEnv`, and every `env` entry named like one.
+ */
+export function secretVariables(definition: PlatformDefinition): string[] {
+  const named = definition.env.filter((name) => SECRET_NAME.test(name));
+  return [...new Set([...(definition.secretEnv ?? []), ...named])];
+}
+
+/**
+ * Fill in every default of an {@linkcode AdapterContext} for one platform.
+ * Every secret variable of the definition is registered before the adapter
+ * exists, so its value is masked even if the adapter never registers it.
+ */
 export function resolveContext(
   definition: PlatformDefinition,
   context: AdapterContext = {},
 ): ResolvedContext {
   const secrets = new SecretRegistry();
+  const env = context.env ?? processEnv();
+  for (const name of secretVariables(definition)) secrets.add(env[name]);
   return {
-    env: context.env ?? processEnv(),
+    env,
     repoRoot: resolve(context.repoRoot ?? currentDir()),
     fetch: context.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     logger: redactingLogger(
@@ -202,9 +224,7 @@ function sideOf(config: PaceConfig | string, side: "ci" | "tracker"): string {
  * ```
  */
 export function getCIAdapter(config: PaceConfig | string, context?: AdapterContext): CIAdapter {
-  const definition = definitionFor(sideOf(config, "ci"), "ci");
-  const resolved = resolveContext(definition, context);
-  return guard(definition.ci!(resolved), resolved, CI_FALLBACKS);
+  return buildAdapter(definitionFor(sideOf(config, "ci"), "ci"), "ci", context);
 }
 
 /**
@@ -224,83 +244,50 @@ export function getTrackerAdapter(
   config: PaceConfig | string,
   context?: AdapterContext,
 ): TrackerAdapter {
-  const definition = definitionFor(sideOf(config, "tracker"), "tracker");
-  const resolved = resolveContext(definition, context);
-  return guard(definition.tracker!(resolved), resolved, TRACKER_FALLBACKS);
+  return buildAdapter(definitionFor(sideOf(config, "tracker"), "tracker"), "tracker", context);
 }
 
-type Fallback = (args: unknown[], error: string) => unknown;
-
-const CI_FALLBACKS: Record<string, Fallback> = {
-  openReviewPr: () => "",
-  waitForCommitCi: (args, error): CiResult => ({
-    conclusion: "no_runs",
-    url: "",
-    name: "",
-    sha: typeof args[0] === "string" ? args[0] : String(args[0]),
-    error,
-  }),
-  postDailySummary: () => undefined,
-  writeJobSummary: () => undefined,
-  setVariable: () => false,
-  getVariable: () => undefined,
+type Side = "ci" | "tracker" | "branching";
+const OUTCOMES: Record<Side, Record<string, Outcome>> = {
+  ci: CI_OUTCOMES,
+  tracker: TRACKER_OUTCOMES,
+  branching: BRANCHING_OUTCOMES,
 };
-
-const TRACKER_FALLBACKS: Record<string, Fallback> = {
-  openEscalationIssue: () => "",
-  pushAdvisoryItems: () => "",
-  pushStory: () => "",
-  updateStoryStatus: () => undefined,
-  closePlanIssue: () => undefined,
-  postHandoffComment: () => undefined,
-};
-
-/** Methods whose first argument is a day number. */
-const DAY_METHODS = new Set([
-  "openReviewPr",
-  "postDailySummary",
-  "openEscalationIssue",
-  "pushAdvisoryItems",
-  "pushStory",
-  "updateStoryStatus",
-  "postHandoffComment",
-]);
 
 /**
- * Enforce the never-reject rule around any adapter: a contract method that
- * throws, rejects or is given an impossible day is logged (redacted) and
- * answered with its fallback. Other members pass through untouched.
+ * Build one side of `definition` behind the guard: every contract method
+ * resolves, secrets are masked, impossible days are refused, and while the
+ * definition reports missing settings every call resolves its empty value.
+ * The factory and the contract test kit both build adapters here.
  */
-function guard<T extends object>(
-  adapter: T,
-  context: ResolvedContext,
-  fallbacks: Record<string, Fallback>,
-): T {
-  const { logger, secrets } = context;
-  return new Proxy(adapter, {
-    get(target, key) {
-      // The target, not the proxy, is `this` for getters: private fields need it.
-      const value = Reflect.get(target, key);
-      if (typeof key !== "string" || typeof value !== "function" || !(key in fallbacks)) {
-        return value;
-      }
-      const fallback = fallbacks[key];
-      return async (...args: unknown[]) => {
-        if (DAY_METHODS.has(key) && !(Number.isInteger(args[0]) && (args[0] as number) >= 1)) {
-          const error = `${key}: day must be a whole number ≥ 1, got ${String(args[0])}`;
-          logger.error(error);
-          return fallback(args, error);
-        }
-        try {
-          return await value.apply(target, args);
-        } catch (error) {
-          const message = secrets.redact(error instanceof Error ? error.message : String(error));
-          logger.error(`${key} failed: ${message}`);
-          return fallback(args, message);
-        }
-      };
-    },
-  });
+export function buildAdapter<S extends Side>(
+  definition: PlatformDefinition,
+  side: S,
+  context?: AdapterContext,
+): S extends "ci" ? CIAdapter : S extends "tracker" ? TrackerAdapter : BranchingAdapter {
+  const factory = definition[side];
+  if (typeof factory !== "function") {
+    throw new ConfigError(`"${definition.name}" has no ${side} adapter`);
+  }
+  const resolved = resolveContext(definition, context);
+  const problems = definition.missing?.(resolved.env) ?? [];
+  const unavailable = problems.length
+    ? problems.map((p) => /^[A-Z][A-Z0-9_]*$/.test(p) ? `${p} is not set` : p).join("; ")
+    : undefined;
+  let adapter: object | Promise<object>;
+  try {
+    adapter = (factory as (c: ResolvedContext) => object | Promise<object>)(resolved);
+  } catch (error) {
+    adapter = Promise.reject(error);
+  }
+  return guardAdapter({
+    adapter,
+    outcomes: OUTCOMES[side],
+    known: { platform: side === "branching" && !definition.branching ? "local" : definition.name },
+    logger: resolved.logger,
+    secrets: resolved.secrets,
+    unavailable,
+  }) as never;
 }
 
 /** The built-in platforms, registered exactly as a user's would be. */

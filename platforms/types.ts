@@ -141,110 +141,6 @@ export interface AdvisoryItem {
 export type StoryStatus = "done" | "in_progress";
 
 /**
- * A place log lines go. `console` is a Logger.
- *
- * @example
- * ```ts
- * import type { Logger } from "@pace/platforms";
- * const quiet: Logger = { debug() {}, info() {}, warn: console.warn, error: console.error };
- * ```
- */
-export interface Logger {
-  /** Detail useful when diagnosing. */
-  debug(...args: unknown[]): void;
-  /** Normal progress. */
-  info(...args: unknown[]): void;
-  /** Something failed but the run goes on. */
-  warn(...args: unknown[]): void;
-  /** Something failed. */
-  error(...args: unknown[]): void;
-}
-
-/**
- * Environment variables, as a plain lookup.
- *
- * @example
- * ```ts
- * import type { Env } from "@pace/platforms";
- * const env: Env = { GITHUB_TOKEN: "ghp_example", GITHUB_API_URL: undefined };
- * ```
- */
-export type Env = Record<string, string | undefined>;
-
-/**
- * What an adapter is built from. Everything is optional.
- *
- * @example Injecting a fetch and an environment
- * ```ts
- * import type { AdapterContext } from "@pace/platforms";
- * const context: AdapterContext = {
- *   env: { GITHUB_TOKEN: "ghp_example", GITHUB_REPOSITORY: "octo/repo" },
- *   repoRoot: "/tmp/checkout",
- *   fetch: globalThis.fetch,
- *   logger: console,
- * };
- * ```
- */
-export interface AdapterContext {
-  /** Default: the process environment, read permission-aware. */
-  env?: Env;
-  /** Default: the current directory. `pace-summary.md` and `.pace/` live here. */
-  repoRoot?: string;
-  /** Default: `globalThis.fetch`. */
-  fetch?: typeof fetch;
-  /** Default: `console`. Adapters prefix lines with the platform and mask secrets. */
-  logger?: Logger;
-}
-
-/**
- * The secret registry an adapter registers its credentials with.
- *
- * @example
- * ```ts
- * import type { Secrets } from "@pace/platforms";
- * function mask(secrets: Secrets, token: string, line: string): string {
- *   secrets.add(token);
- *   return secrets.redact(line);
- * }
- * ```
- */
-export interface Secrets {
-  /** Mask this value (and its common encodings) from now on. Short values are ignored. */
-  add(value: string | undefined): void;
-  /** Replace every registered secret in `text` with `***`. */
-  redact(text: string): string;
-  /** The registered values, longest first (for CI log masks). */
-  values(): string[];
-}
-
-/**
- * The context a platform factory receives: every default filled in, the
- * logger already prefixed with the platform's title and redacting.
- *
- * @example
- * ```ts
- * import type { ResolvedContext } from "@pace/platforms";
- * function token(context: ResolvedContext): string | undefined {
- *   const value = context.env.ACME_TOKEN;
- *   context.secrets.add(value); // masked from now on
- *   return value;
- * }
- * ```
- */
-export interface ResolvedContext {
-  /** Environment lookup; reading an unpermitted variable yields `undefined`. */
-  env: Env;
-  /** Absolute repository root. */
-  repoRoot: string;
-  /** The fetch to send every request through. */
-  fetch: typeof fetch;
-  /** Prefixed (`[GitHub] …`), redacting logger. */
-  logger: Logger;
-  /** Where the adapter registers credential values so they never leak. */
-  secrets: Secrets;
-}
-
-/**
  * The CI side of a platform: pull requests, CI status, job summaries, variables.
  * Every method resolves; failures become `""`, `false` or a {@linkcode CiResult}
  * carrying `error`.
@@ -264,10 +160,10 @@ export interface CIAdapter {
   openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string>;
   /** Poll until the commit's CI reaches a terminal state. */
   waitForCommitCi(sha: string, options?: WaitOptions): Promise<CiResult>;
-  /** Log the one-line day summary. */
-  postDailySummary(day: number, gateReport: GateReport): Promise<void>;
-  /** Write the full markdown report where the platform shows it. */
-  writeJobSummary(markdown: string): Promise<void>;
+  /** Log the one-line day summary; `true` when it was posted. */
+  postDailySummary(day: number, gateReport: GateReport): Promise<boolean>;
+  /** Write the full markdown report where the platform shows it; `false` when it failed. */
+  writeJobSummary(markdown: string): Promise<boolean>;
   /** Set a CI variable. `false` when unsupported or failed. */
   setVariable(name: string, value: string): Promise<boolean>;
   /** Read a CI variable: the environment first, then the platform's store. */
@@ -276,7 +172,7 @@ export interface CIAdapter {
 
 /**
  * The tracker side of a platform: escalations, advisories, story tickets.
- * Every method resolves; failures become `""` or are logged.
+ * Every method resolves; failures are logged and become `""` or `false`.
  *
  * @example
  * ```ts
@@ -294,151 +190,86 @@ export interface TrackerAdapter {
   pushAdvisoryItems(day: number, items: AdvisoryItem[], agent: string): Promise<string>;
   /** Mirror the day's story card as a ticket and record it in `story-ticket.yaml`. */
   pushStory(day: number, dayDir: string): Promise<string>;
-  /** Close/resolve (`done`) or reopen/start (`in_progress`) the story ticket. */
-  updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void>;
-  /** Close a planning issue by number. */
-  closePlanIssue(issueNumber: number): Promise<void>;
-  /** Comment the day's handoff note on the story ticket. */
-  postHandoffComment(day: number, dayDir: string): Promise<void>;
+  /**
+   * Close/resolve (`done`) or reopen/start (`in_progress`) the story ticket.
+   * `false` when it failed, or when no ticket was recorded for the day.
+   */
+  updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<boolean>;
+  /** Close a planning issue by number; `false` when it failed or the platform cannot. */
+  closePlanIssue(issueNumber: number): Promise<boolean>;
+  /**
+   * Comment the day's handoff note on the story ticket, once: `true` when it is
+   * there (also from an earlier run), `false` when it failed or no ticket was recorded.
+   */
+  postHandoffComment(day: number, dayDir: string): Promise<boolean>;
 }
 
 /**
- * What `pace check` learns about reaching a platform.
+ * What one look at a commit's CI found.
  *
  * @example
  * ```ts
- * import type { ProbeResult } from "@pace/platforms";
- * const probe: ProbeResult = { ok: true, detail: "octo/repo reachable" };
+ * import type { CiSnapshot } from "@pace/platforms";
+ * const running: CiSnapshot = { state: "pending", pending: ["build"] };
+ * const passed: CiSnapshot = { state: "done", conclusion: "success", url: "", name: "build" };
  * ```
  */
-export interface ProbeResult {
-  /** Whether the platform answered as expected. */
-  ok: boolean;
-  /** One line for the user: what was reached, or why not. */
-  detail: string;
-}
+export type CiSnapshot =
+  /** Nothing has been reported for the commit yet. */
+  | { state: "none" }
+  /** Something is still running; `pending` names it. */
+  | { state: "pending"; pending: string[] }
+  /** A terminal state. */
+  | { state: "done"; conclusion: CiConclusion; url: string; name: string };
 
 /**
- * CI log conventions (GitHub Actions workflow commands, GitLab sections).
+ * Asked once per poll; `signal` aborts on cancel and at the deadline. A CI
+ * adapter hands one to `BaseCIAdapter.poll`, which owns the rest of the wait.
  *
  * @example
  * ```ts
- * import type { LogConventions } from "@pace/platforms";
- * const plain: LogConventions = {
- *   group: (title) => `--- ${title}`,
- *   endGroup: () => "---",
- *   error: (message) => `ERROR: ${message}`,
- *   mask: () => "",
+ * import type { CiProbe } from "@pace/platforms";
+ * const probe: CiProbe = async (signal) => {
+ *   const response = await fetch("https://ci.example.com/status/abc1234", { signal });
+ *   const { state } = await response.json();
+ *   return state === "running"
+ *     ? { state: "pending", pending: ["build"] }
+ *     : { state: "done", conclusion: state === "ok" ? "success" : "failure", url: "", name: "build" };
  * };
  * ```
  */
-export interface LogConventions {
-  /** Start a collapsible group. */
-  group(title: string): string;
-  /** End the innermost group. */
-  endGroup(): string;
-  /** An error annotation line. */
-  error(message: string): string;
-  /** A line that masks `value` in the rest of the job log, or `""`. */
-  mask(value: string): string;
-}
+export type CiProbe = (signal: AbortSignal) => Promise<CiSnapshot>;
 
 /**
- * File-system paths a platform reads or writes beyond `.pace/` and its summaries.
+ * The branching side of a platform: PACE's branch hierarchy (`main` →
+ * `staging` → `release/NAME` → `rel/sprint/pace-N`) and pull requests between
+ * those branches. Every method resolves; failures are logged and become
+ * `undefined`, `false` or `""`.
  *
  * @example
  * ```ts
- * import type { PlatformPaths } from "@pace/platforms";
- * const paths: PlatformPaths = { read: ["/tmp/summary"], write: ["/tmp/summary"] };
+ * import { getBranchingAdapter } from "@pace/platforms";
+ * const branching = getBranchingAdapter({ platform: { ci: "local", tracker: "local" } });
+ * await branching.ensureHierarchy("v2.0", 1);
  * ```
  */
-export interface PlatformPaths {
-  /** Paths read. */
-  read?: string[];
-  /** Paths written. */
-  write?: string[];
+export interface BranchingAdapter {
+  /** The platform name (`local` for the local one). */
+  readonly platform: string;
+  /** The branch's head commit; `undefined` when it does not exist or on failure. */
+  getBranchSha(branch: string): Promise<string | undefined>;
+  /** Create `newBranch` at `fromBranch`'s head; `true` when it exists afterwards. Never moves a branch. */
+  createBranch(newBranch: string, fromBranch: string): Promise<boolean>;
+  /** Open (or find the open) pull request `head` → `base`; its URL, `""` on failure. */
+  createPullRequest(
+    head: string,
+    base: string,
+    title: string,
+    body: string,
+    labels?: string[],
+  ): Promise<string>;
+  /** Create each missing level of the hierarchy from its parent; `false` when one cannot be. */
+  ensureHierarchy(releaseName: string, sprintNum: number): Promise<boolean>;
 }
 
-/**
- * A platform: plain data plus factories. Built-ins and third-party platforms
- * are registered the same way, with {@linkcode registerPlatform}.
- *
- * @example A minimal tracker-only platform
- * ```ts
- * import { BaseTrackerAdapter, type PlatformDefinition } from "@pace/platforms";
- * const definition: PlatformDefinition = {
- *   name: "notes",
- *   env: ["NOTES_URL"],
- *   hosts: (env) => env.NOTES_URL ? [new URL(env.NOTES_URL).host] : [],
- *   tracker: (context) => new (class extends BaseTrackerAdapter {
- *     readonly platform = "notes";
- *     openEscalationIssue() { return Promise.resolve(""); }
- *     pushAdvisoryItems() { return Promise.resolve(""); }
- *     pushStory() { return Promise.resolve(""); }
- *     updateStoryStatus() { return Promise.resolve(); }
- *     postHandoffComment() { return Promise.resolve(); }
- *   })(context),
- * };
- * ```
- */
-export interface PlatformDefinition {
-  /** The name used in `pace.config.yaml` (lowercase letters, digits, `-`, `_`). */
-  name: string;
-  /** How log lines name it, e.g. `GitHub` in `[GitHub] …`. Default: `name`. */
-  title?: string;
-  /** Builds the CI adapter. Absent: the platform cannot be `platform.ci`. */
-  ci?: (context: ResolvedContext) => CIAdapter;
-  /** Builds the tracker adapter. Absent: the platform cannot be `platform.tracker`. */
-  tracker?: (context: ResolvedContext) => TrackerAdapter;
-  /** Every environment variable the platform reads. */
-  env: readonly string[];
-  /** The variables among `env` that hold secrets (masked in CI logs by the CLI). */
-  secretEnv?: readonly string[];
-  /** The hosts (`host` or `host:port`) it calls, given the environment. */
-  hosts: (env: Env) => string[];
-  /** Required settings that are missing, each named for the user (`GITHUB_TOKEN`). */
-  missing?: (env: Env) => string[];
-  /** Extra files it reads or writes (e.g. `$GITHUB_STEP_SUMMARY`). */
-  paths?: (env: Env, repoRoot: string) => PlatformPaths;
-  /** One cheap authenticated request, for `pace check`. */
-  probe?: (context: ResolvedContext) => Promise<ProbeResult>;
-  /** The CI log conventions to use when running inside this platform's CI. */
-  logConventions?: (env: Env) => LogConventions | undefined;
-}
-
-/**
- * The part of `pace.config.yaml` this package reads, after validation.
- *
- * @example
- * ```ts
- * import type { PaceConfig } from "@pace/platforms";
- * const config: PaceConfig = { platform: { ci: "github", tracker: "jira" } };
- * ```
- */
-export interface PaceConfig {
-  /** Which platform serves each side. */
-  platform: { ci: string; tracker: string };
-  /** The file it was read from, when it came from a file. */
-  source?: string;
-}
-
-/**
- * What a platform needs from Deno's sandbox: `--allow-net`, `--allow-env`,
- * `--allow-read`, `--allow-write` lists.
- *
- * @example
- * ```ts
- * import type { Permissions } from "@pace/platforms";
- * const perms: Permissions = { net: [], env: ["PACE_CONFIG"], read: ["."], write: [".pace"] };
- * ```
- */
-export interface Permissions {
-  /** Hosts, `host` or `host:port`. Empty: no network at all. */
-  net: string[];
-  /** Environment variable names. */
-  env: string[];
-  /** Paths read. */
-  read: string[];
-  /** Paths written. */
-  write: string[];
-}
+export type * from "./definition.ts";

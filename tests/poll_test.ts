@@ -7,7 +7,8 @@
  * the few deadline tests use tiny real durations (a fraction of a second).
  */
 import { assert, assertEquals, assertMatch, assertStrictEquals } from "./_assert.ts";
-import { type CiProbe, type CiSnapshot, pollCi, type PollInput } from "../platforms/_core/poll.ts";
+import { pollCi, type PollInput } from "../platforms/_core/poll.ts";
+import type { CiProbe, CiSnapshot } from "../platforms/types.ts";
 import { HttpClient, HttpError } from "../platforms/_core/http.ts";
 import { SecretRegistry } from "../platforms/_core/secrets.ts";
 import type { WaitProgress } from "../platforms/types.ts";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { hostsOf } from "../platforms/_core/env.ts";
+import { hostsOf } from "../platforms/_core/settings.ts";
 import {
   checkStoryStatus,
   pushStoryOnce,

@@ -49,12 +49,6 @@ export function processEnv(): Env {
   });
 }
 
-/** A non-empty, trimmed value of `env[name]`, or `undefined`. */
-export function envValue(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
 /** The current directory, or "." when reading it is not permitted. */
 export function currentDir(): string {
   try {
@@ -62,23 +56,4 @@ export function currentDir(): string {
   } catch {
     return ".";
   }
-}
-
-/**
- * The host (with a non-default port) of an http(s) URL, as `--allow-net`
- * wants it; `fallback`'s host when the URL is unset or invalid, `[]` when
- * neither works.
- */
-export function hostsOf(url: string | undefined, fallback?: string): string[] {
-  const host = (candidate: string | undefined) => {
-    if (!candidate) return undefined;
-    try {
-      const parsed = new URL(candidate);
-      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.host : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const chosen = host(url) ?? host(fallback);
-  return chosen ? [chosen] : [];
 }

@@ -7,43 +7,15 @@
  */
 
 import { HttpError, sleep as defaultSleep } from "./http.ts";
-import type { CiConclusion, CiResult, Logger, Secrets, WaitOptions } from "../types.ts";
-
-/**
- * What one look at a commit's CI found.
- *
- * @example
- * ```ts
- * import type { CiSnapshot } from "@pace/platforms";
- * const running: CiSnapshot = { state: "pending", pending: ["build"] };
- * const passed: CiSnapshot = { state: "done", conclusion: "success", url: "", name: "build" };
- * ```
- */
-export type CiSnapshot =
-  /** Nothing has been reported for the commit yet. */
-  | { state: "none" }
-  /** Something is still running; `pending` names it. */
-  | { state: "pending"; pending: string[] }
-  /** A terminal state. */
-  | { state: "done"; conclusion: CiConclusion; url: string; name: string };
-
-/**
- * Asked once per poll; `signal` aborts on cancel and at the deadline. A CI
- * adapter hands one to `BaseCIAdapter.poll`, which owns the rest of the wait.
- *
- * @example
- * ```ts
- * import type { CiProbe } from "@pace/platforms";
- * const probe: CiProbe = async (signal) => {
- *   const response = await fetch("https://ci.example.com/status/abc1234", { signal });
- *   const { state } = await response.json();
- *   return state === "running"
- *     ? { state: "pending", pending: ["build"] }
- *     : { state: "done", conclusion: state === "ok" ? "success" : "failure", url: "", name: "build" };
- * };
- * ```
- */
-export type CiProbe = (signal: AbortSignal) => Promise<CiSnapshot>;
+import type {
+  CiConclusion,
+  CiProbe,
+  CiResult,
+  CiSnapshot,
+  Logger,
+  Secrets,
+  WaitOptions,
+} from "../types.ts";
 
 /** A full or short commit SHA: 7 to 40 hex characters. */
 export const SHA_PATTERN: RegExp = /^[0-9a-f]{7,40}$/i;
@@ -55,13 +27,13 @@ export interface PollInput {
   logger: Logger;
   secrets: Secrets;
   probe: CiProbe;
-  /** Set when the adapter cannot work (missing credentials): ends at once. */
-  unavailable?: string;
   /** Injected in tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MINUTES = 15;
+/** A day: longer timers overflow (a 40 000-minute wait would end at once). */
+export const MAX_TIMEOUT_MINUTES = 1440;
 const DEFAULT_INTERVAL_SECONDS = 20;
 
 function positive(value: number | undefined, fallback: number): number {
@@ -77,9 +49,9 @@ function positive(value: number | undefined, fallback: number): number {
  *   permission refusal) ends at once with `no_runs` and `error`;
  * - a retryable error (5xx, 429, network) is logged and polling goes on,
  *   waiting at least as long as the server asked;
- * - at the deadline: `timeout` when something was seen running or the
- *   platform never answered at all, `no_runs` when it answered that nothing
- *   was reported for the commit.
+ * - at the deadline: `timeout`, whatever was or was not seen — silence until
+ *   the deadline is not proof that the commit has no CI, and a caller reads
+ *   `no_runs` as "nothing to wait for".
  */
 export async function pollCi(input: PollInput): Promise<CiResult> {
   const { sha, logger, secrets, probe } = input;
@@ -99,9 +71,11 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
     logger.error(error);
     return result("no_runs", { error });
   }
-  if (input.unavailable) return result("no_runs", { error: input.unavailable });
 
-  const timeoutMs = positive(options.timeoutMinutes, DEFAULT_TIMEOUT_MINUTES) * 60_000;
+  const timeoutMs = Math.min(
+    positive(options.timeoutMinutes, DEFAULT_TIMEOUT_MINUTES),
+    MAX_TIMEOUT_MINUTES,
+  ) * 60_000;
   const intervalMs = positive(options.pollIntervalSeconds, DEFAULT_INTERVAL_SECONDS) * 1000;
   const started = Date.now();
   const elapsed = () => Date.now() - started;
@@ -110,8 +84,6 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
   const cancelled = () => options.signal?.aborted === true;
 
   let polls = 0;
-  let answered = 0;
-  let seen = false;
   let pending: string[] = [];
   let lastError = "";
 
@@ -123,25 +95,14 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
     try {
       const snapshot = await raceAbort(probe(signal), signal);
       polls++;
-      answered++;
       lastError = "";
       if (snapshot.state === "done") {
         return result(snapshot.conclusion, { url: snapshot.url, name: snapshot.name });
       }
-      if (snapshot.state === "pending") {
-        seen = true;
-        pending = snapshot.pending;
-      }
+      if (snapshot.state === "pending") pending = snapshot.pending;
     } catch (error) {
       if (cancelled()) return result("cancelled", { name: pending.join(", "), error: "aborted" });
-      if (deadline.aborted) {
-        // Never a single answer: that is a timeout, not "no CI for this commit".
-        if (answered === 0) {
-          seen = true;
-          lastError ||= "the platform did not answer before the deadline";
-        }
-        break;
-      }
+      if (deadline.aborted) break;
       polls++;
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof HttpError && !error.retryable) {
@@ -168,10 +129,10 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
     }
   }
 
-  if (seen) {
-    return result("timeout", { name: pending.join(", "), error: lastError || undefined });
-  }
-  return result("no_runs", lastError ? { error: lastError } : {});
+  return result("timeout", {
+    name: pending.join(", "),
+    error: lastError || (polls === 0 ? "the platform did not answer before the deadline" : undefined),
+  });
 }
 
 /** Settle with `promise`, or reject as soon as `signal` aborts: a hung request cannot hold a cancel. */

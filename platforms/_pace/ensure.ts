@@ -24,6 +24,8 @@ export interface EnsureSteps<T> {
   find: () => Promise<T | undefined>;
   /** Create it. */
   create: () => Promise<T>;
+  /** A failure that may hide a success besides 5xx, timeouts and dropped connections. */
+  ambiguous?: (error: unknown) => boolean;
   logger: Logger;
 }
 
@@ -37,7 +39,7 @@ export async function ensureItem<T>(steps: EnsureSteps<T>): Promise<T> {
   try {
     return await steps.create();
   } catch (error) {
-    if (mayHaveSucceeded(error)) {
+    if (mayHaveSucceeded(error) || steps.ambiguous?.(error)) {
       const created = await steps.find().catch(() => undefined);
       if (created !== undefined) {
         steps.logger.warn(`${steps.what}: the create answered an error but the item exists`);

@@ -185,6 +185,14 @@ export function markerComment(m: string): string {
   return `<!-- ${m.replace(/-{2,}/g, "-")} -->`;
 }
 
+/**
+ * Whether a markdown body carries `m` where the package writes it: as its
+ * last line. Text quoted in the body cannot pass for the marker there.
+ */
+export function carriesMarker(body: string | null | undefined, m: string): boolean {
+  return typeof body === "string" && body.trimEnd().endsWith(markerComment(m));
+}
+
 /** `.pace` under the repository root. */
 export function paceDirOf(repoRoot: string): string {
   return join(repoRoot, PACE_DIR_NAME);

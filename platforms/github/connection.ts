@@ -1,0 +1,176 @@
+/**
+ * The connection every GitHub adapter shares: settings from the environment,
+ * the shared HTTP core as Octokit's `fetch`, conditional GETs, pagination.
+ * Responses are typed by Octokit's OpenAPI-generated `Endpoints`; errors
+ * arrive as Octokit's `RequestError` and leave as the core's `HttpError`.
+ *
+ * @module
+ */
+
+import type { Endpoints, RequestParameters } from "npm:@octokit/types@18.0.0";
+import { RequestError } from "npm:@octokit/request-error@7.1.2";
+import {
+  createHttpFetch,
+  HttpError,
+  isRetryableStatus,
+  retryDelayFromHeaders,
+} from "../_core/http.ts";
+import type { ResolvedContext } from "../types.ts";
+import { GITHUB_API_VERSION, readGitHubSettings } from "./settings.ts";
+
+/** GitHub rejects issue and PR bodies longer than this. */
+export const BODY_LIMIT = 65_000;
+/** The largest page GitHub serves. */
+export const PER_PAGE = 100;
+
+const HEADERS = {
+  accept: "application/vnd.github+json",
+  "x-github-api-version": GITHUB_API_VERSION,
+};
+
+/** A REST route GitHub's OpenAPI description defines. */
+export type Route = keyof Endpoints;
+/** The data a route answers with. */
+export type Data<R extends Route> = Endpoints[R]["response"]["data"];
+/** A route's parameters, less the owner and repository every call fills in. */
+export type Params<R extends Route> =
+  & Omit<Endpoints[R]["parameters"], "owner" | "repo">
+  & Pick<RequestParameters, "headers" | "request">;
+
+type Request = <R extends Route>(
+  route: R,
+  params: Record<string, unknown>,
+) => Promise<Endpoints[R]["response"]>;
+
+/** One repository on one GitHub, as the adapters talk to it. */
+export class GitHubConnection {
+  readonly owner: string;
+  readonly repo: string;
+  readonly apiUrl: string;
+  readonly #context: ResolvedContext;
+  readonly #fetch: typeof fetch;
+  #request: Promise<Request> | undefined;
+  /** ETag and body per URL, so an unchanged poll is a free 304. */
+  readonly #etags = new Map<string, { etag: string; data: unknown }>();
+  /** How many conditional GETs were answered 304 (for the bench). */
+  notModified = 0;
+
+  /** Connect as the environment of `context` says. */
+  constructor(context: ResolvedContext) {
+    this.#context = context;
+    const { token, apiUrl, owner, repo } = readGitHubSettings(context.env, context);
+    this.owner = owner;
+    this.repo = repo;
+    this.apiUrl = apiUrl;
+    this.#fetch = createHttpFetch({
+      baseUrl: apiUrl,
+      platform: "GitHub",
+      secrets: context.secrets,
+      fetch: context.fetch,
+      logger: context.logger,
+      headers: HEADERS,
+      credentials: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  }
+
+  #octokit(): Promise<Request> {
+    this.#request ??= (async () => {
+      const { Octokit } = await import("npm:@octokit/core@7.0.8");
+      const logger = this.#context.logger;
+      const octokit = new Octokit({
+        baseUrl: this.apiUrl,
+        request: { fetch: this.#fetch },
+        log: { debug() {}, info() {}, warn: logger.warn, error: logger.error },
+      });
+      // Octokit's default Accept is the v3 media type; pin the documented one.
+      return octokit.request.defaults({ headers: HEADERS }) as Request;
+    })();
+    return this.#request;
+  }
+
+  /** Send one request; Octokit's errors become {@linkcode HttpError}. */
+  async request<R extends Route>(
+    route: R,
+    params?: Params<R>,
+    signal?: AbortSignal,
+  ): Promise<Endpoints[R]["response"]> {
+    const request = await this.#octokit();
+    const base: Record<string, unknown> = { owner: this.owner, repo: this.repo, ...params };
+    if (signal) base.request = { signal };
+    try {
+      return await request(route, base);
+    } catch (error) {
+      throw this.#httpError(route, error);
+    }
+  }
+
+  /** A GET that sends `If-None-Match` and reuses the cached body on 304. */
+  async conditional<R extends Route>(
+    route: R,
+    params: Params<R>,
+    signal?: AbortSignal,
+  ): Promise<Data<R>> {
+    const key = `${route} ${JSON.stringify(params)}`;
+    const cached = this.#etags.get(key);
+    const headers = cached ? { "if-none-match": cached.etag } : {};
+    try {
+      const answer = await this.request(route, { ...params, headers }, signal);
+      const etag = answer.headers.etag;
+      if (typeof etag === "string") this.#etags.set(key, { etag, data: answer.data });
+      return answer.data;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 304 && cached) {
+        this.notModified++;
+        return cached.data as Data<R>;
+      }
+      throw error;
+    }
+  }
+
+  #httpError(route: string, error: unknown): unknown {
+    if (error instanceof HttpError) return error;
+    if (!(error instanceof RequestError)) return error;
+    if (error.cause instanceof HttpError) return error.cause;
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(error.response?.headers ?? {})) {
+      if (v !== undefined) headers.set(k, String(v));
+    }
+    const { secrets } = this.#context;
+    const message = secrets.redact(`GitHub: ${route} → ${error.status}: ${error.message}`);
+    return new HttpError(message.slice(0, 500), {
+      status: error.status,
+      kind: "http",
+      retryable: isRetryableStatus(error.status, headers),
+      retryAfterMs: retryDelayFromHeaders(headers),
+      body: secrets.redact(JSON.stringify(error.response?.data ?? "").slice(0, 300)),
+    });
+  }
+
+  /**
+   * Every page of a list endpoint, `per_page=100`, at most `maxPages`. An
+   * answer that is not a list is an error, never "nothing found": reading a
+   * broken answer as empty would create a duplicate.
+   */
+  async all<R extends Route, T>(
+    route: R,
+    params: Params<R>,
+    pick: (data: Data<R>) => readonly T[] | undefined,
+    maxPages = 50,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; page <= maxPages; page++) {
+      const { data } = await this.request(route, { ...params, per_page: PER_PAGE, page });
+      const batch = pick(data);
+      if (!Array.isArray(batch)) {
+        throw new HttpError(`GitHub: ${route} answered something that is not a list`, {
+          status: 200,
+          kind: "parse",
+          retryable: true,
+        });
+      }
+      items.push(...batch);
+      if (batch.length < PER_PAGE) break;
+    }
+    return items;
+  }
+}
