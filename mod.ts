@@ -63,13 +63,23 @@ export {
 
 export { ConfigError, type ConfigErrorPosition } from "./config/errors.ts";
 export {
+  configFromDocument,
   DEFAULT_PLATFORM,
   DISCOVERY_PATHS,
   loadConfig,
   type LoadConfigOptions,
   parseConfig,
 } from "./config/config.ts";
+export { type ConfigDocument, parseConfigDocument } from "./config/document.ts";
+export { loadConfigDocument } from "./config/discover.ts";
 export {
+  type ActiveRelease,
+  isValidRefName,
+  type ReleaseOptions,
+  resolveRelease,
+} from "./config/release.ts";
+export {
+  getBranchingAdapter,
   getCIAdapter,
   getTrackerAdapter,
   listPlatforms,
@@ -79,17 +89,7 @@ export {
 export { permissionFlags, requiredPermissions } from "./platforms/permissions.ts";
 export { localPlatform } from "./platforms/local.ts";
 export { GITHUB_API_VERSION, GITHUB_DEFAULT_API_URL, githubPlatform } from "./platforms/github.ts";
-export {
-  BITBUCKET_DEFAULT_API_URL,
-  BitbucketCIAdapter,
-  bitbucketPlatform,
-  BitbucketTrackerAdapter,
-} from "./platforms/bitbucket.ts";
+export { BITBUCKET_DEFAULT_API_URL, bitbucketPlatform } from "./platforms/bitbucket.ts";
 export { JIRA_ISSUE_DEFAULTS, jiraPlatform, JiraTrackerAdapter } from "./platforms/jira.ts";
-export { JenkinsCIAdapter, jenkinsPlatform } from "./platforms/jenkins.ts";
-export {
-  GITLAB_DEFAULT_URL,
-  GitLabCIAdapter,
-  gitlabPlatform,
-  GitLabTrackerAdapter,
-} from "./platforms/gitlab.ts";
+export { jenkinsPlatform } from "./platforms/jenkins.ts";
+export { GITLAB_DEFAULT_URL, gitlabPlatform } from "./platforms/gitlab.ts";

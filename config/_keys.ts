@@ -1,5 +1,6 @@
 /**
- * Where each mapping key of a YAML text sits, and which keys repeat.
+ * Where each mapping key and sequence item of a YAML text sits, and which
+ * keys repeat.
  *
  * The YAML parser reports no position for a value and, in the JSON-compatible
  * mode the package parses with, keeps the last of two equal keys without a
@@ -17,7 +18,10 @@ import type { ConfigErrorPosition } from "./errors.ts";
 /** A path from the document root: mapping keys and sequence indexes. */
 export type KeyPath = readonly (string | number)[];
 
-/** One mapping key: its path, where the key is and where its value starts. */
+/**
+ * One mapping key or sequence item: its path, where it starts (the key, or
+ * the item's `-`) and where its value starts.
+ */
 export interface KeySite {
   path: KeyPath;
   key: ConfigErrorPosition;
@@ -160,8 +164,16 @@ class Scanner {
     const next = offset + 1 < end ? text[offset + 1] : undefined;
     if (ch === "-" && isSpace(next)) return "seq";
     if (ch === "?" && isSpace(next)) throw new Unmodelled();
-    if (this.#implicitKey(offset, end)) return "map";
-    return "other";
+    // A flow collection or block scalar is a value; one used as a key shows up later.
+    if ("{[|>".includes(ch)) return "other";
+    if (ch === "&" || ch === "!") {
+      let p = offset;
+      while (p < end && !isBlank(text[p])) p++;
+      while (p < end && isBlank(text[p])) p++;
+      if (p < end && this.#kind(p, end) !== "other") throw new Unmodelled();
+      return "other";
+    }
+    return this.#implicitKey(offset, end) ? "map" : "other";
   }
 
   /** The key starting at `offset` and the offset after its `:`, if the line is `key: …`. */
@@ -179,7 +191,7 @@ class Scanner {
     for (let p = offset; p < end; p++) {
       if (text[p] === "#" && p > offset && isBlank(text[p - 1])) return undefined;
       if (text[p] === ":" && (p + 1 >= end || isSpace(text[p + 1]))) {
-        if ("[{&*!|>".includes(ch)) throw new Unmodelled();
+        if (ch === "*") throw new Unmodelled(); // an alias as a key
         return { name: text.slice(offset, p).trimEnd(), after: p + 1 };
       }
     }
@@ -234,7 +246,9 @@ class Scanner {
       const path = [...frame.path, frame.count++];
       let p = offset + 1;
       while (p < end && isBlank(text[p])) p++;
-      if (p >= end || text[p] === "#") {
+      const empty = p >= end || text[p] === "#";
+      this.#site({ path, key: this.#position(offset), value: this.#position(empty ? offset : p) });
+      if (empty) {
         this.#pending = path;
         return;
       }
@@ -295,7 +309,7 @@ class Scanner {
     let p = offset;
     while (p < text.length) {
       if (isSpace(text[p])) p++;
-      else if (text[p] === "#") while (p < text.length && text[p] !== "\n") p++;
+      else if (text[p] === "#") { while (p < text.length && text[p] !== "\n") p++; }
       else break;
     }
     return p;
@@ -347,7 +361,9 @@ class Scanner {
       }
       if (ch === "?" && isSpace(text[p + 1])) throw new Unmodelled();
       if (!mapping) {
-        p = this.#skipFlowSpace(this.#flowNode(p, [...path, index++]));
+        const item = [...path, index++];
+        this.#site({ path: item, key: this.#position(p), value: this.#position(p) });
+        p = this.#skipFlowSpace(this.#flowNode(p, item));
         if (text[p] === ":") throw new Unmodelled();
         continue;
       }
@@ -378,9 +394,13 @@ class Scanner {
     }
   }
 
-  #record(keys: Map<string, KeySite>, site: KeySite): void {
+  #site(site: KeySite): void {
     const id = pathId(site.path);
     if (!this.sites.has(id)) this.sites.set(id, site);
+  }
+
+  #record(keys: Map<string, KeySite>, site: KeySite): void {
+    this.#site(site);
     const name = String(site.path[site.path.length - 1]);
     if (name === "<<") return; // merge keys may repeat
     const first = keys.get(name);

@@ -1,16 +1,19 @@
 /**
- * `pace.config.yaml`: parsing, validation and discovery. Only the `platform`
- * section is read; every other section belongs to the rest of PACE.
+ * `pace.config.yaml`'s `platform` section: which platform serves CI and
+ * which the tracker. Every other section belongs to the rest of PACE and is
+ * not validated here.
  *
  * @module
  */
 
-import { join, resolve } from "node:path";
-import { processEnv } from "../platforms/_core/env.ts";
-import { parseYaml, YamlSyntaxError } from "../platforms/_core/yaml.ts";
-import { ConfigError, type ConfigErrorPosition, didYouMean } from "./errors.ts";
+import { ConfigError, didYouMean } from "./errors.ts";
+import { type ConfigDocument, parseConfigDocument } from "./document.ts";
+import { loadConfigDocument, type LoadConfigOptions } from "./discover.ts";
+import { describe, isMapping, locate } from "./_values.ts";
 import { getPlatform, platformNames } from "../platforms/registry.ts";
-import type { Env, PaceConfig } from "../platforms/types.ts";
+import type { PaceConfig } from "../platforms/types.ts";
+
+export { DISCOVERY_PATHS, type LoadConfigOptions } from "./discover.ts";
 
 /**
  * The config used when no file or no `platform` section is found.
@@ -23,129 +26,93 @@ import type { Env, PaceConfig } from "../platforms/types.ts";
  */
 export const DEFAULT_PLATFORM = "local";
 
-/**
- * Where the CLI looks, in order, after `--config` and `PACE_CONFIG`.
- *
- * @example
- * ```ts
- * import { DISCOVERY_PATHS } from "@pace/platforms";
- * console.log(DISCOVERY_PATHS.join(", ")); // pace.config.yaml, pace/pace.config.yaml
- * ```
- */
-export const DISCOVERY_PATHS: readonly string[] = ["pace.config.yaml", "pace/pace.config.yaml"];
-
 const SIDES = ["ci", "tracker"] as const;
 const PLATFORM_KEYS = ["ci", "tracker", "type"];
 
 /**
- * Find the line and column of `platform.<key>`'s value in block or flow YAML,
- * for error messages. Best effort: `undefined` when it cannot be found.
- */
-function locate(text: string, key?: string): ConfigErrorPosition | undefined {
-  const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((line) => /^platform\s*:/.test(line));
-  if (start < 0) return undefined;
-  if (!key) return { line: start + 1, column: 1 };
-  const pattern = new RegExp(`(^|[\\s{,])${key}\\s*:\\s*`);
-  for (let i = start; i < lines.length; i++) {
-    if (i > start && /^\S/.test(lines[i]) && !lines[i].startsWith("#")) break;
-    const line = i === start
-      ? lines[i].replace(/^platform\s*:/, (m) => " ".repeat(m.length))
-      : lines[i];
-    const match = pattern.exec(line);
-    if (match) return { line: i + 1, column: match.index + match[0].length + 1 };
-  }
-  return { line: start + 1, column: 1 };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 40)})`;
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/**
- * Parse and validate the text of a `pace.config.yaml`.
+ * Read the `platform` section of a parsed config file.
  *
- * - no `platform` section (or empty text): `local` for both sides;
+ * - no `platform` section (or an empty document): `local` for both sides —
+ *   unless a top-level key is a typo away from `platform` (`platfrom:`,
+ *   `Platform:`), which is an error rather than a silent fallback;
  * - legacy `platform.type: X` sets both; explicit `ci`/`tracker` win over it;
+ * - `ci`, `tracker` and `type` are the only keys of the section;
  * - names are case-insensitive and must be registered platforms that can
  *   serve that side.
  *
- * @param text The YAML text.
- * @param source The file name used in error messages.
- * @throws {ConfigError} naming the file, line and column, the bad value and
- * the valid choices.
+ * @throws {ConfigError} naming the file, line and column, the bad key or
+ * value and the valid choices.
  *
  * @example
  * ```ts
- * import { parseConfig } from "@pace/platforms";
- * const config = parseConfig("platform:\n  ci: github\n  tracker: jira\n");
- * console.log(config.platform); // { ci: "github", tracker: "jira" }
+ * import { configFromDocument, loadConfigDocument } from "@pace/platforms";
+ * const document = await loadConfigDocument();
+ * const config = configFromDocument(document); // the same as `await loadConfig()`
+ * console.log(config.platform.ci);
  * ```
  */
-export function parseConfig(text: string, source?: string): PaceConfig {
+export function configFromDocument(document: ConfigDocument): PaceConfig {
+  const { data, source, text } = document;
   const label = source ?? "<config>";
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) {
-      throw new ConfigError(`invalid YAML: ${error.message}`, label, error.position);
-    }
-    throw error;
-  }
   const config = (ci: string, tracker: string): PaceConfig =>
     source === undefined ? { platform: { ci, tracker } } : { platform: { ci, tracker }, source };
 
   if (data === null || data === undefined) return config(DEFAULT_PLATFORM, DEFAULT_PLATFORM);
-  if (typeof data !== "object" || Array.isArray(data)) {
+  if (!isMapping(data)) {
     throw new ConfigError(
       `the top level must be a mapping with a "platform" section, got ${describe(data)}`,
       label,
       { line: 1, column: 1 },
     );
   }
-  const platform = (data as Record<string, unknown>).platform;
-  if (platform === null || platform === undefined) {
-    return config(DEFAULT_PLATFORM, DEFAULT_PLATFORM);
-  }
-  if (typeof platform !== "object" || Array.isArray(platform)) {
-    throw new ConfigError(
-      `"platform" must be a mapping like "platform: { ci: github, tracker: jira }", got ${
-        describe(platform)
-      }`,
-      label,
-      locate(text),
-    );
-  }
-  const section = platform as Record<string, unknown>;
-  for (const key of Object.keys(section)) {
-    if (PLATFORM_KEYS.includes(key)) continue;
-    const hint = didYouMean(key, PLATFORM_KEYS);
-    if (hint) {
+  if (!Object.hasOwn(data, "platform")) {
+    for (const key of Object.keys(data)) {
+      const hint = didYouMean(key, ["platform"]);
+      if (!hint) continue;
       throw new ConfigError(
-        `unknown key "platform.${key}"${hint}; valid keys: ${PLATFORM_KEYS.join(", ")}`,
+        `unknown top-level key ${JSON.stringify(key)}${hint}; without a "platform" section ` +
+          `both sides would silently run ${DEFAULT_PLATFORM}`,
         label,
-        locate(text, key),
+        locate(text, [key]),
       );
     }
   }
+  const platform = data.platform;
+  if (platform === null || platform === undefined) {
+    return config(DEFAULT_PLATFORM, DEFAULT_PLATFORM);
+  }
+  if (!isMapping(platform)) {
+    throw new ConfigError(
+      `"platform" must be a mapping like "platform: { ci: github, tracker: jira }", got ${
+        describe(platform)
+      }; valid keys: ${PLATFORM_KEYS.join(", ")}`,
+      label,
+      locate(text, ["platform"]),
+    );
+  }
+  for (const key of Object.keys(platform)) {
+    if (PLATFORM_KEYS.includes(key)) continue;
+    throw new ConfigError(
+      `unknown key ${JSON.stringify(`platform.${key}`)}${
+        didYouMean(key, PLATFORM_KEYS)
+      }; valid keys: ${PLATFORM_KEYS.join(", ")}`,
+      label,
+      locate(text, ["platform", key]),
+    );
+  }
 
+  const allNames = () => [...new Set([...platformNames("ci"), ...platformNames("tracker")])];
   const name = (key: string): string | undefined => {
-    const value = section[key];
+    const value = platform[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "string" || !value.trim()) {
-      const choices = key === "type"
-        ? [...new Set([...platformNames("ci"), ...platformNames("tracker")])]
-        : platformNames(key as "ci" | "tracker");
+      const choices = key === "type" ? allNames() : platformNames(key as "ci" | "tracker");
       throw new ConfigError(
         `platform.${key} must be a platform name, got ${describe(value)}; valid: ${
           choices.join(", ")
         }`,
         label,
-        locate(text, key),
+        locate(text, ["platform", key], "value"),
       );
     }
     return value.trim().toLowerCase();
@@ -156,27 +123,26 @@ export function parseConfig(text: string, source?: string): PaceConfig {
   for (const side of SIDES) {
     const value = chosen[side];
     if (value === undefined) continue;
-    const key = section[side] !== undefined && section[side] !== null ? side : "type";
+    const key = platform[side] !== undefined && platform[side] !== null ? side : "type";
     const definition = getPlatform(value);
     const choices = platformNames(side);
     if (!definition) {
-      const all = [...new Set([...platformNames("ci"), ...platformNames("tracker")])];
       throw new ConfigError(
-        `unknown platform "${value}" for platform.${key}${
-          didYouMean(value, all)
+        `unknown platform ${JSON.stringify(value)} for platform.${key}${
+          didYouMean(value, allNames())
         }; valid ${side} platforms: ${choices.join(", ")}`,
         label,
-        locate(text, key),
+        locate(text, ["platform", key], "value"),
       );
     }
     if (!definition[side]) {
       const other = side === "ci" ? "tracker" : "CI";
       throw new ConfigError(
-        `"${value}" is ${other}-only and cannot serve as platform.${side}${
+        `${JSON.stringify(value)} is ${other}-only and cannot serve as platform.${side}${
           key === "type" ? ` (set by platform.type; add an explicit "${side}:" key)` : ""
         }; valid ${side} platforms: ${choices.join(", ")}`,
         label,
-        locate(text, key),
+        locate(text, ["platform", key], "value"),
       );
     }
   }
@@ -184,32 +150,24 @@ export function parseConfig(text: string, source?: string): PaceConfig {
 }
 
 /**
- * Options of {@linkcode loadConfig} discovery, for tests and embedding.
+ * Parse and validate the text of a `pace.config.yaml` (see
+ * {@linkcode configFromDocument} for the rules). Invalid YAML and a key that
+ * appears twice anywhere in the file are errors too.
+ *
+ * @param text The YAML text.
+ * @param source The file name used in error messages.
+ * @throws {ConfigError} naming the file, line and column, the bad key or
+ * value and the valid choices.
  *
  * @example
  * ```ts
- * import { loadConfig } from "@pace/platforms";
- * const config = await loadConfig(undefined, { cwd: ".", env: {} });
+ * import { parseConfig } from "@pace/platforms";
+ * const config = parseConfig("platform:\n  ci: github\n  tracker: jira\n");
+ * console.log(config.platform); // { ci: "github", tracker: "jira" }
  * ```
  */
-export interface LoadConfigOptions {
-  /** Where discovery looks. Default: the current directory. */
-  cwd?: string;
-  /** Where `PACE_CONFIG` is read. Default: the process environment. */
-  env?: Env;
-}
-
-async function readConfigFile(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "file not found"
-      : error instanceof Deno.errors.IsADirectory
-      ? "is a directory"
-      : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
-    throw new ConfigError(`config ${reason}`, path);
-  }
+export function parseConfig(text: string, source?: string): PaceConfig {
+  return configFromDocument(parseConfigDocument(text, source));
 }
 
 /**
@@ -230,28 +188,5 @@ export async function loadConfig(
   path?: string,
   options: LoadConfigOptions = {},
 ): Promise<PaceConfig> {
-  const cwd = options.cwd ?? ".";
-  if (path !== undefined) {
-    const file = resolve(cwd, path);
-    return parseConfig(await readConfigFile(file), path);
-  }
-  const fromEnv = (options.env ?? processEnv()).PACE_CONFIG?.trim();
-  if (fromEnv) return parseConfig(await readConfigFile(resolve(cwd, fromEnv)), fromEnv);
-  for (const candidate of DISCOVERY_PATHS) {
-    const file = join(cwd, candidate);
-    let text: string;
-    try {
-      text = await Deno.readTextFile(file);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-        continue;
-      }
-      throw new ConfigError(
-        `config cannot be read (${error instanceof Error ? error.message : String(error)})`,
-        candidate,
-      );
-    }
-    return parseConfig(text, candidate);
-  }
-  return { platform: { ci: DEFAULT_PLATFORM, tracker: DEFAULT_PLATFORM } };
+  return configFromDocument(await loadConfigDocument(path, options));
 }

@@ -12,7 +12,7 @@ import { definitionFor } from "./registry.ts";
 import type { AdapterContext, PaceConfig, Permissions, PlatformDefinition } from "./types.ts";
 
 /** Variables the package itself reads, whatever the platform. */
-export const CORE_ENV: readonly string[] = ["PACE_CONFIG"];
+export const CORE_ENV: readonly string[] = ["PACE_CONFIG", "PACE_RELEASE"];
 
 function unique(values: Iterable<string>): string[] {
   return [...new Set([...values].filter((v) => v !== ""))];

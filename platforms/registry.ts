@@ -105,6 +105,8 @@ export interface PlatformInfo {
   ci: boolean;
   /** Whether it can serve as `platform.tracker`. */
   tracker: boolean;
+  /** Whether it keeps branches of its own (otherwise local branching stands in). */
+  branching: boolean;
   /** The variables it reads. */
   env: string[];
   /** Whether it ships with this package. */
@@ -126,6 +128,7 @@ export function listPlatforms(): PlatformInfo[] {
     title: d.title ?? d.name,
     ci: typeof d.ci === "function",
     tracker: typeof d.tracker === "function",
+    branching: typeof d.branching === "function",
     env: [...d.env],
     builtin: builtins.has(d.name),
   }));
@@ -247,6 +250,32 @@ export function getTrackerAdapter(
   return buildAdapter(definitionFor(sideOf(config, "tracker"), "tracker"), "tracker", context);
 }
 
+/**
+ * Build the branching adapter for the config's CI platform: branches live
+ * where the code and its CI live. A CI platform without branching of its own
+ * (Jenkins, say) gets the local branching adapter, which only records.
+ *
+ * @throws {ConfigError} when the CI platform is unknown.
+ *
+ * @example Local branching: no remote, pull requests as files
+ * ```ts
+ * import { getBranchingAdapter } from "@pace/platforms";
+ * const branching = getBranchingAdapter({ platform: { ci: "local", tracker: "local" } });
+ * await branching.ensureHierarchy("v2.0", 1); // true
+ * ```
+ */
+export function getBranchingAdapter(
+  config: PaceConfig | string,
+  context?: AdapterContext,
+): BranchingAdapter {
+  const definition = definitionFor(sideOf(config, "ci"), "ci");
+  if (definition.branching) return buildAdapter(definition, "branching", context);
+  resolveContext(definition, context).logger.info(
+    "no branching of its own: the local branching adapter only records branches and pull requests",
+  );
+  return buildAdapter(definitions.get("local")!, "branching", context);
+}
+
 type Side = "ci" | "tracker" | "branching";
 const OUTCOMES: Record<Side, Record<string, Outcome>> = {
   ci: CI_OUTCOMES,
@@ -280,10 +309,17 @@ export function buildAdapter<S extends Side>(
   } catch (error) {
     adapter = Promise.reject(error);
   }
+  const outcomes: Record<string, Outcome> = { ...OUTCOMES[side] };
+  if (unavailable && outcomes.getVariable) {
+    // Without credentials the environment still answers; the platform's store is not asked.
+    outcomes.getVariable = {
+      empty: (args: unknown[]) => typeof args[0] === "string" ? resolved.env[args[0]] : undefined,
+    };
+  }
   return guardAdapter({
     adapter,
-    outcomes: OUTCOMES[side],
-    known: { platform: side === "branching" && !definition.branching ? "local" : definition.name },
+    outcomes,
+    known: { platform: definition.name },
     logger: resolved.logger,
     secrets: resolved.secrets,
     unavailable,

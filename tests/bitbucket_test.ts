@@ -1,12 +1,9 @@
 import { join } from "node:path";
-import { getCIAdapter, getTrackerAdapter, permissionFlags, requiredPermissions } from "../mod.ts";
-import {
-  bbqlString,
-  type BitbucketPipeline,
-  bitbucketPlatform,
-  classifyPipelines,
-} from "../platforms/bitbucket.ts";
-import { resolveContext } from "../platforms/registry.ts";
+import { bitbucketPlatform } from "../platforms/bitbucket.ts";
+import { bbqlString } from "../platforms/bitbucket/connection.ts";
+import { type BitbucketPipeline, classifyPipelines } from "../platforms/bitbucket/pipelines.ts";
+import { permissionFlags, requiredPermissions } from "../platforms/permissions.ts";
+import { getCIAdapter, getTrackerAdapter, resolveContext } from "../platforms/registry.ts";
 import {
   captureLogger,
   type CapturingLogger,
@@ -261,6 +258,10 @@ Deno.test("bitbucket config: workspace, slug and API URL problems are named", as
       "slug alone",
     ],
     [
+      { BITBUCKET_WORKSPACE: "w", BITBUCKET_REPO_SLUG: "..", BITBUCKET_API_TOKEN: "tok-123456" },
+      "slug alone",
+    ],
+    [
       {
         BITBUCKET_WORKSPACE: "w",
         BITBUCKET_REPO_SLUG: "r",
@@ -423,18 +424,20 @@ Deno.test("bitbucket wait: a short SHA never reads the whole history", async () 
   const result = r.keep(
     await r.ci.waitForCommitCi("abcdef12", { timeoutMinutes: 0.002, pollIntervalSeconds: 0.5 }),
   );
-  assertEquals(result.conclusion, "no_runs");
+  // Silence until the deadline is not proof that the commit has no CI.
+  assertEquals(result.conclusion, "timeout");
   const pages = pipelineRequests(r.bb).map((q) => Number(q.query.get("page") ?? "1"));
   assertEquals(Math.max(...pages), 3);
 });
 
-Deno.test("bitbucket wait: a commit without pipelines ends no_runs at the deadline", async () => {
+Deno.test("bitbucket wait: a commit without pipelines ends timeout at the deadline", async () => {
   await using r = await rig();
   r.bb.addPipeline({ commit: OTHER_SHA, status: "SUCCESSFUL" });
   const result = r.keep(
     await r.ci.waitForCommitCi(SHA, { timeoutMinutes: 0.002, pollIntervalSeconds: 0.01 }),
   );
-  assertEquals(result.conclusion, "no_runs");
+  // Silence until the deadline is not proof that the commit has no CI.
+  assertEquals(result.conclusion, "timeout");
   assertEquals(result.url, "");
 });
 
@@ -837,15 +840,21 @@ Deno.test("bitbucket tracker: story issue, its reference, resolve/reopen, handof
   assertEquals(r.bb.issues.length, 1);
 });
 
-Deno.test("bitbucket tracker: without story-ticket.yaml the story is found by its marker, in any state", async () => {
+Deno.test("bitbucket tracker: without story-ticket.yaml, status and handoff do nothing and resolve false", async () => {
   await using r = await rig();
   await r.tracker.pushStory(1, r.dayDir(1));
-  await r.tracker.updateStoryStatus(1, r.dayDir(1), "done");
+  assert(await r.tracker.updateStoryStatus(1, r.dayDir(1), "done"));
   await Deno.remove(join(r.dayDir(1), "story-ticket.yaml"));
-  await r.tracker.updateStoryStatus(1, r.dayDir(1), "in_progress");
-  assertEquals(r.bb.issues[0].state, "open");
-  await r.tracker.updateStoryStatus(3, r.dayDir(3), "done");
-  assertStringIncludes(r.logger.text(), "no story issue for day 3");
+  const before = r.bb.requests.length;
+  assertEquals(await r.tracker.updateStoryStatus(1, r.dayDir(1), "in_progress"), false);
+  assertEquals(await r.tracker.postHandoffComment(1, r.dayDir(1)), false);
+  assertEquals(await r.tracker.updateStoryStatus(3, r.dayDir(3), "done"), false);
+  assertEquals(r.bb.requests.length, before, "nothing is looked up on Bitbucket");
+  assertEquals(r.bb.issues[0].state, "resolved");
+  const lines = r.logger.lines.filter((line) =>
+    line.includes("no bitbucket story ticket recorded")
+  );
+  assertEquals(lines.length, 3, "one line per call");
 });
 
 Deno.test("bitbucket tracker: a story reference that is not an issue id is refused", async () => {
@@ -879,7 +888,7 @@ Deno.test('bitbucket tracker: a repository without an issue tracker answers "" a
   for (const [what, call] of calls) {
     const before = r.bb.requests.length;
     const result = r.keep(await call());
-    assert(result === "" || result === undefined, what);
+    assert(result === "" || result === false, what);
     assertEquals(r.bb.requests.length - before, 1, `${what}: one request, no retry`);
   }
   const lines = r.logger.lines.filter((line) => line.includes("has no issue tracker"));

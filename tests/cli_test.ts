@@ -1,7 +1,16 @@
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type CliIo, EXIT, main } from "../cli.ts";
+import { CliLogger, tookEffect } from "../cli/output.ts";
 import { BaseCIAdapter, listPlatforms, registerPlatform } from "../mod.ts";
-import type { CiConclusion, CiResult, Env, WaitOptions } from "../mod.ts";
+import type {
+  CiConclusion,
+  CiResult,
+  Env,
+  ResolvedContext,
+  TrackerAdapter,
+  WaitOptions,
+} from "../mod.ts";
 import { writeSamplePace } from "../testing.ts";
 import {
   assert,
@@ -308,10 +317,10 @@ Deno.test("cli: ci wait --json prints the CiResult itself, SHA echoed", async ()
     }]);
 
     const bad = await cli(["ci", "wait", "not-a-sha", "--json"], { cwd: root });
-    assertEquals(bad.code, EXIT.noRuns, "an invalid SHA ends as no_runs");
+    assertEquals(bad.code, EXIT.usage, "an invalid SHA is a usage error");
     const result = JSON.parse(bad.stdout);
-    assertEquals([result.conclusion, result.sha], ["no_runs", "not-a-sha"]);
-    assertStringIncludes(result.error, "invalid commit SHA");
+    assertEquals(result.ok, false);
+    assertStringIncludes(result.error, "SHA must be 7 to 40 hexadecimal characters");
   });
 });
 
@@ -346,6 +355,30 @@ Deno.test("cli: usage errors exit 2 with one clear line on stderr", async () => 
       [["ci", "wait", "abc1234", "--timeout-minutes", "-1"], "--timeout-minutes"],
       [["ci", "wait", "abc1234", "--timeout-minutes", "soon"], 'got "soon"'],
       [["ci", "wait", "abc1234", "--poll-interval-seconds", ""], "--poll-interval-seconds"],
+      // Arguments that cannot be right.
+      [["ci", "wait", ""], 'SHA must be 7 to 40 hexadecimal characters (a commit id), got ""'],
+      [["ci", "wait", "not-a-sha"], 'got "not-a-sha"'],
+      [["ci", "wait", "abc123"], 'got "abc123"'],
+      [["ci", "wait", "a".repeat(41)], "SHA must be 7 to 40"],
+      [["ci", "wait", "abc1234\nrm -rf"], 'got "abc1234\\nrm -rf"'],
+      [["tracker", "escalate", "--day", "1e23"], 'got "1e23"'],
+      [["tracker", "escalate", "--day", "1".repeat(23)], "--day must be at most 100000"],
+      [["tracker", "escalate", "--day", "100000000000000000000000"], "at most 100000"],
+      [["tracker", "escalate", "--day", "100001"], "--day must be at most 100000"],
+      [["ci", "review-pr", "--day", "0"], "--day must be a whole number ≥ 1"],
+      [["ci", "daily-summary", "--day", "2.0"], 'got "2.0"'],
+      [["tracker", "handoff", "--day", "Infinity"], 'got "Infinity"'],
+      [
+        ["ci", "wait", "abc1234", "--timeout-minutes", "40000"],
+        "--timeout-minutes must be at most 1440",
+      ],
+      [["ci", "wait", "abc1234", "--timeout-minutes", "1440.5"], "at most 1440"],
+      [["ci", "wait", "abc1234", "--timeout-minutes", "1e3"], 'got "1e3"'],
+      [["ci", "wait", "abc1234", "--poll-interval-seconds", "0.01"], "must be at least 0.05"],
+      [["ci", "wait", "abc1234", "--poll-interval-seconds", "0"], "must be at least 0.05"],
+      [["ci", "wait", "abc1234", "--poll-interval-seconds", "0x10"], 'got "0x10"'],
+      [["tracker", "close-plan-issue", "0"], "NUMBER must be a whole number ≥ 1"],
+      [["tracker", "close-plan-issue", "9".repeat(30)], "NUMBER must be at most"],
       [["ci", "job-summary", "-"], "no standard input"],
       [["ci", "job-summary", "missing.md"], "cannot read missing.md"],
     ];
@@ -619,7 +652,7 @@ Deno.test({
           GITHUB_API_URL: gh.url,
         };
         const run = await cli(
-          ["ci", "wait", SHA, "--timeout-minutes", "0.5", "--poll-interval-seconds", "0.01"],
+          ["ci", "wait", SHA, "--timeout-minutes", "0.5", "--poll-interval-seconds", "0.05"],
           { cwd: root, env },
         );
         assertEquals(run.code, EXIT.failed, show(run));
@@ -638,24 +671,44 @@ Deno.test({
         assertEquals(run.out.length, 1);
         assertMatch(run.out[0], /^failure build /);
 
-        // An invalid SHA: no request, still an annotation.
+        // An invalid SHA: a usage error, no request, still an annotation.
         const before = gh.requests.length;
         const bad = await cli(["ci", "wait", "xyz"], { cwd: root, env });
-        assertEquals(bad.code, EXIT.noRuns);
+        assertEquals(bad.code, EXIT.usage, show(bad));
         assert(bad.log[0].startsWith("err: ::add-mask::"), show(bad));
-        assert(bad.err.some((line) => line.startsWith("::error::CI no_runs for xyz")), show(bad));
+        assertEquals(
+          bad.err.at(-1),
+          '::error::pace: SHA must be 7 to 40 hexadecimal characters (a commit id), got "xyz"',
+        );
         assertEquals(gh.requests.length, before);
 
-        // A failed create says so as an annotation.
+        // Missing credentials: a usage error too, annotated, before any request.
         const noRepo = await cli(["tracker", "escalate", "--day", "3"], {
           cwd: root,
           env: { ...env, GITHUB_REPOSITORY: "" },
         });
-        assertEquals(noRepo.code, EXIT.failed, show(noRepo));
-        assert(
-          noRepo.err.some((line) => line.startsWith("::error::escalation failed")),
-          show(noRepo),
+        assertEquals(noRepo.code, EXIT.usage, show(noRepo));
+        assertMatch(
+          noRepo.err.at(-1) ?? "",
+          /^::error::pace: github .*GITHUB_REPOSITORY is not set/,
         );
+        assertEquals(gh.requests.length, before);
+
+        // A failed create says so as an annotation, and exits 1.
+        gh.script({
+          method: "POST",
+          path: /\/issues$/,
+          status: 403,
+          body: { message: "Resource not accessible by integration" },
+          times: 5,
+        });
+        const refused = await cli(["tracker", "escalate", "--day", "3"], { cwd: root, env });
+        assertEquals(refused.code, EXIT.failed, show(refused));
+        assert(
+          refused.err.some((line) => line.startsWith("::error::escalation failed")),
+          show(refused),
+        );
+        assertEquals(refused.out, [], "no URL");
         assertEquals(gh.violations, []);
       } finally {
         await gh.close();
@@ -672,7 +725,7 @@ Deno.test({
       await Deno.writeTextFile(join(root, "pace.config.yaml"), "platform:\n  type: github\n");
       const env = { GITHUB_TOKEN: "ghp_notinactions_0123456789", GITHUB_REPOSITORY: "octo/x" };
       const run = await cli(["ci", "wait", "xyz"], { cwd: root, env });
-      assertEquals(run.code, EXIT.noRuns);
+      assertEquals(run.code, EXIT.usage, show(run));
       assertNotMatch(run.stderr, /^::/m);
       assert(!run.stderr.includes(env.GITHUB_TOKEN));
       const check = await cli(["check"], { cwd: root, env: {} });
@@ -680,4 +733,425 @@ Deno.test({
       assertStringIncludes(check.stderr, "GITHUB_TOKEN");
     });
   },
+});
+
+// ---------------------------------------------------------------------------
+// Arguments that cannot be right, and missing credentials: exit 2 before any request
+
+Deno.test({
+  name: "cli: bad arguments are refused before any request reaches the platform",
+  ignore: noGitHub,
+  async fn() {
+    await withRepo(async (root) => {
+      const gh = await FakeGitHub.start();
+      try {
+        await Deno.writeTextFile(join(root, "pace.config.yaml"), "platform:\n  type: github\n");
+        const env = {
+          GITHUB_TOKEN: gh.token,
+          GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+          GITHUB_API_URL: gh.url,
+        };
+        const cases = [
+          ["ci", "wait", ""],
+          ["ci", "wait", "xyz"],
+          ["ci", "wait", SHA, "--timeout-minutes", "40000"],
+          ["ci", "wait", SHA, "--poll-interval-seconds", "0.01"],
+          ["ci", "review-pr", "--day", "0"],
+          ["tracker", "escalate", "--day", "1.5"],
+          ["tracker", "escalate", "--day", "100000000000000000000000"],
+          ["tracker", "handoff", "--day", "1e23"],
+          ["tracker", "close-plan-issue", "-3"],
+        ];
+        for (const args of cases) {
+          const run = await cli([...args, "--json"], { cwd: root, env });
+          const label = `${args.join(" ")}: ${show(run)}`;
+          assertEquals(run.code, EXIT.usage, label);
+          assertEquals(run.err.filter((line) => line.startsWith("pace: ")).length, 1, label);
+          assertEquals(JSON.parse(run.stdout).ok, false, label);
+        }
+        assertEquals(gh.requests, [], "no request at all");
+      } finally {
+        await gh.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "cli: missing credentials exit 2 before any request; check, permissions, --help still run",
+  ignore: noGitHub,
+  async fn() {
+    await withRepo(async (root) => {
+      const gh = await FakeGitHub.start();
+      try {
+        await Deno.writeTextFile(join(root, "pace.config.yaml"), "platform:\n  type: github\n");
+        await Deno.writeTextFile(join(root, "report.md"), "# r\n");
+        await Deno.writeTextFile(join(root, "items.yaml"), "- id: S-1\n  finding: x\n");
+        const env = { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}` };
+        const commands = [
+          ["ci", "wait", SHA],
+          ["ci", "review-pr", "--day", "14"],
+          ["ci", "daily-summary", "--day", "3"],
+          ["ci", "job-summary", "report.md"],
+          ["ci", "set-var", "A", "1"],
+          ["ci", "get-var", "A"],
+          ["tracker", "escalate", "--day", "3"],
+          ["tracker", "advisory", "--day", "3", "--agent", "SENTINEL", "--items", "items.yaml"],
+          ["tracker", "push-story", "--day", "1"],
+          ["tracker", "story-status", "--day", "1", "--status", "done"],
+          ["tracker", "handoff", "--day", "1"],
+          ["tracker", "close-plan-issue", "3"],
+        ];
+        for (const args of commands) {
+          const run = await cli(args, { cwd: root, env });
+          const label = `${args.join(" ")}: ${show(run)}`;
+          assertEquals([run.code, run.out], [EXIT.usage, []], label);
+          const errors = run.err.filter((line) => line.startsWith("pace: "));
+          assertEquals(errors.length, 1, label);
+          assertStringIncludes(errors[0], "GITHUB_TOKEN is not set", label);
+          assertEquals(run.err.at(-1), errors[0], label);
+          const json = await cli([...args, "--json"], { cwd: root, env });
+          assertEquals(json.out.length, 1, label);
+          assertEquals(JSON.parse(json.out[0]).ok, false, label);
+          assertStringIncludes(JSON.parse(json.out[0]).error, "GITHUB_TOKEN", label);
+        }
+        assertEquals(gh.requests, [], "nothing was sent without credentials");
+
+        const check = await cli(["check"], { cwd: root, env });
+        assertEquals(check.code, EXIT.failed, show(check));
+        assertStringIncludes(check.stderr, "missing GITHUB_TOKEN");
+        const perms = await cli(["permissions"], { cwd: root, env });
+        assertEquals(perms.code, 0, show(perms));
+        assertStringIncludes(perms.stdout, "GITHUB_TOKEN");
+        for (const args of [["--help"], ["ci", "wait", "--help"], ["tracker", "--help"]]) {
+          assertEquals((await cli(args, { cwd: root, env })).code, 0, args.join(" "));
+        }
+      } finally {
+        await gh.close();
+      }
+    });
+  },
+});
+
+// ---------------------------------------------------------------------------
+// Operations that do not take effect exit 1, and --json says why
+
+type TrackerMode = "true" | "false" | "false-logged" | "undefined" | "throws";
+let trackerMode: TrackerMode = "true";
+const trackerCalls: string[] = [];
+
+function trackerAnswer(method: string, context: ResolvedContext): Promise<unknown> {
+  trackerCalls.push(method);
+  switch (trackerMode) {
+    case "false":
+      return Promise.resolve(false);
+    case "false-logged":
+      context.logger.warn("the ticket is being edited");
+      context.logger.error(`${method}: ticket T-7 is locked`);
+      return Promise.resolve(false);
+    case "undefined":
+      return Promise.resolve(undefined);
+    case "throws":
+      return Promise.reject(new Error(`${method} exploded near ${context.env.CLITEST_TOKEN}`));
+    default:
+      return Promise.resolve(true);
+  }
+}
+
+/** A tracker whose answers the test chooses; its token and `CLITEST_AUTH` are secrets. */
+registerPlatform({
+  name: "clitest-tracker",
+  env: ["CLITEST_TOKEN", "CLITEST_AUTH"],
+  secretEnv: ["CLITEST_AUTH"],
+  hosts: () => [],
+  missing: (env) => env.CLITEST_TOKEN ? [] : ["CLITEST_TOKEN"],
+  tracker: (context) => {
+    const url = async (method: string) => {
+      const value = await trackerAnswer(method, context);
+      return value === true ? `https://tracker.example/${method}` : "";
+    };
+    return {
+      platform: "clitest-tracker",
+      openEscalationIssue: () => url("openEscalationIssue"),
+      pushAdvisoryItems: () => url("pushAdvisoryItems"),
+      pushStory: () => url("pushStory"),
+      updateStoryStatus: () => trackerAnswer("updateStoryStatus", context),
+      closePlanIssue: () => trackerAnswer("closePlanIssue", context),
+      postHandoffComment: () => trackerAnswer("postHandoffComment", context),
+    } as unknown as TrackerAdapter;
+  },
+});
+
+const TRACKER_ENV = { CLITEST_TOKEN: "clitest-secret-token-0123" };
+
+async function withTracker(fn: (root: string) => Promise<void>): Promise<void> {
+  await withRepo(async (root) => {
+    await Deno.writeTextFile(
+      join(root, "pace.config.yaml"),
+      "platform:\n  ci: local\n  tracker: clitest-tracker\n",
+    );
+    try {
+      await fn(root);
+    } finally {
+      trackerMode = "true";
+    }
+  });
+}
+
+const BOOLEAN_COMMANDS = [
+  ["tracker", "handoff", "--day", "1"],
+  ["tracker", "story-status", "--day", "1", "--status", "done"],
+  ["tracker", "close-plan-issue", "12"],
+];
+
+Deno.test("cli: a tracker answering false exits 1; --json prints ok:false and the logged error", async () => {
+  await withTracker(async (root) => {
+    const run = (args: string[]) => cli(args, { cwd: root, env: TRACKER_ENV });
+    for (const args of BOOLEAN_COMMANDS) {
+      const label = args.join(" ");
+      trackerMode = "true";
+      const ok = await run([...args, "--json"]);
+      assertEquals([ok.code, ok.out], [0, [JSON.stringify({ ok: true })]], show(ok));
+
+      trackerMode = "false-logged";
+      const logged = await run([...args, "--json"]);
+      assertEquals(logged.code, EXIT.failed, `${label}: ${show(logged)}`);
+      assertEquals(logged.out.length, 1, label);
+      const body = JSON.parse(logged.out[0]);
+      assertEquals(body.ok, false, label);
+      assertMatch(body.error, /^\[clitest-tracker\] \w+: ticket T-7 is locked$/, label);
+
+      trackerMode = "false";
+      const silent = await run([...args, "--json"]);
+      assertEquals(silent.code, EXIT.failed, `${label}: ${show(silent)}`);
+      const generic = JSON.parse(silent.stdout);
+      assertEquals(generic.ok, false);
+      assertMatch(generic.error, /did not take effect/, label);
+
+      const text = await run(args);
+      assertEquals([text.code, text.out], [EXIT.failed, []], `${label}: ${show(text)}`);
+      assertMatch(text.err.at(-1) ?? "", /^pace: .* did not take effect/, label);
+    }
+  });
+});
+
+Deno.test("cli: a tracker that throws exits 1 with the redacted reason; undefined is success", async () => {
+  await withTracker(async (root) => {
+    const run = (args: string[]) => cli(args, { cwd: root, env: TRACKER_ENV });
+    trackerMode = "throws";
+    const thrown = await run(["tracker", "handoff", "--day", "1", "--json"]);
+    assertEquals(thrown.code, EXIT.failed, show(thrown));
+    const body = JSON.parse(thrown.stdout);
+    assertEquals(body.ok, false);
+    assertStringIncludes(body.error, "postHandoffComment");
+    assertStringIncludes(body.error, "exploded near ***");
+    assert(!thrown.log.join("\n").includes(TRACKER_ENV.CLITEST_TOKEN), "the token is masked");
+
+    // A registered adapter that resolves nothing took effect.
+    trackerMode = "undefined";
+    const quiet = await run(["tracker", "handoff", "--day", "1", "--json"]);
+    assertEquals([quiet.code, quiet.out], [0, ['{"ok":true}']], show(quiet));
+  });
+});
+
+Deno.test("cli: a create that comes back empty exits 1 with ok:false", async () => {
+  await withTracker(async (root) => {
+    await Deno.writeTextFile(join(root, "items.yaml"), "- id: S-1\n  finding: x\n");
+    const creates = [
+      ["tracker", "escalate", "--day", "3"],
+      ["tracker", "push-story", "--day", "1"],
+      ["tracker", "advisory", "--day", "3", "--agent", "SENTINEL", "--items", "items.yaml"],
+    ];
+    for (const args of creates) {
+      trackerMode = "true";
+      const ok = await cli([...args, "--json"], { cwd: root, env: TRACKER_ENV });
+      assertEquals(ok.code, 0, show(ok));
+      assertEquals(JSON.parse(ok.stdout).ok, true);
+      assertMatch(JSON.parse(ok.stdout).url, /^https:\/\/tracker\.example\//);
+      trackerMode = "false-logged";
+      const failed = await cli([...args, "--json"], { cwd: root, env: TRACKER_ENV });
+      assertEquals(failed.code, EXIT.failed, show(failed));
+      assertEquals(failed.out.map((line) => JSON.parse(line)), [{
+        ok: false,
+        error: `[clitest-tracker] ${trackerCalls.at(-1)}: ticket T-7 is locked`,
+      }]);
+    }
+  });
+});
+
+Deno.test("cli: a registered platform's missing settings exit 2 and its adapter is never called", async () => {
+  await withTracker(async (root) => {
+    trackerCalls.length = 0;
+    const run = await cli(["tracker", "handoff", "--day", "1", "--json"], { cwd: root, env: {} });
+    assertEquals(run.code, EXIT.usage, show(run));
+    assertStringIncludes(JSON.parse(run.stdout).error, "CLITEST_TOKEN is not set");
+    assertEquals(trackerCalls, []);
+    // The CI side is local: it needs nothing.
+    const ci = await cli(["ci", "review-pr", "--day", "14"], { cwd: root, env: {} });
+    assertEquals(ci.code, 0, show(ci));
+  });
+});
+
+Deno.test({
+  name: "cli: tracker handoff against GitHub answering 403 exits 1 with ok:false and the error",
+  ignore: noGitHub,
+  async fn() {
+    await withRepo(async (root) => {
+      const gh = await FakeGitHub.start();
+      try {
+        await Deno.writeTextFile(join(root, "pace.config.yaml"), "platform:\n  type: github\n");
+        const env = {
+          GITHUB_TOKEN: gh.token,
+          GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+          GITHUB_API_URL: gh.url,
+        };
+        const story = await cli(["tracker", "push-story", "--day", "1"], { cwd: root, env });
+        assertEquals(story.code, 0, show(story));
+        gh.script({
+          path: /\/comments/,
+          status: 403,
+          body: { message: "Resource not accessible by integration" },
+          times: 20,
+        });
+        const run = await cli(["tracker", "handoff", "--day", "1", "--json"], { cwd: root, env });
+        assertEquals(run.code, EXIT.failed, show(run));
+        assertEquals(run.out.length, 1);
+        const body = JSON.parse(run.out[0]);
+        assertEquals(body.ok, false);
+        assertMatch(body.error, /^\[GitHub\] /);
+        assert(!run.log.join("\n").includes(gh.token), "the token stays out");
+        assertEquals(gh.violations, []);
+      } finally {
+        await gh.close();
+      }
+    });
+  },
+});
+
+Deno.test("cli: ci job-summary to a path that cannot be written exits 1", async () => {
+  await withRepo(async (root) => {
+    await Deno.writeTextFile(join(root, "report.md"), "# Report\n");
+    // A directory where the summary file should be: no write can succeed.
+    await Deno.mkdir(join(root, "pace-summary.md"));
+    const run = await cli(["ci", "job-summary", "report.md"], { cwd: root });
+    assertEquals([run.code, run.out], [EXIT.failed, []], show(run));
+    assertMatch(run.err.at(-1) ?? "", /^pace: job summary failed/);
+    const json = await cli(["ci", "job-summary", "report.md", "--json"], { cwd: root });
+    assertEquals(json.code, EXIT.failed, show(json));
+    const body = JSON.parse(json.stdout);
+    assertEquals(body.ok, false);
+    assertMatch(body.error, /^\[Local\] .*pace-summary\.md/);
+  });
+});
+
+Deno.test("cli: an adapter that resolves nothing succeeds unless it logged an error meanwhile", () => {
+  // Adapters written before these operations answered with a boolean.
+  assertEquals(tookEffect(true, true), true);
+  assertEquals(tookEffect(false, false), false);
+  assertEquals(tookEffect(undefined, false), true);
+  assertEquals(tookEffect(undefined, true), false);
+
+  const err: string[] = [];
+  const logger = new CliLogger({ stdout: () => {}, stderr: (t) => err.push(t) }, false, undefined);
+  logger.error("[GitHub] earlier failure");
+  const mark = logger.mark();
+  assertEquals(logger.since(mark), { errorLogged: false, reason: undefined });
+  logger.warn("[GitHub] label missing");
+  assertEquals(logger.since(mark), { errorLogged: false, reason: "[GitHub] label missing" });
+  logger.error("[GitHub] create issue failed: 403");
+  logger.info("[GitHub] done");
+  assertEquals(logger.since(mark), {
+    errorLogged: true,
+    reason: "[GitHub] create issue failed: 403",
+  });
+  logger.debug("hidden without --verbose");
+  assertEquals(err.length, 4);
+});
+
+// ---------------------------------------------------------------------------
+// get-var never prints a secret
+
+Deno.test("cli: get-var refuses secret names with exit 2 and never prints the value", async () => {
+  await withRepo(async (root) => {
+    const env: Record<string, string> = {
+      GITHUB_TOKEN: "ghp_value_that_must_not_print",
+      github_token: "lowercase_value_not_printed",
+      JIRA_API_KEY: "key_value_not_printed",
+      DB_PASSWORD: "password_value_not_printed",
+      SIGNING_SECRET: "secret_value_not_printed",
+      BITBUCKET_APP_PASSWORD: "app_password_not_printed",
+      CI_JOB_TOKEN: "job_token_not_printed",
+      CLITEST_AUTH: "auth_value_not_printed",
+      TOKEN_COUNT: "7",
+    };
+    const secrets = Object.keys(env).filter((name) =>
+      name !== "TOKEN_COUNT" && name !== "CLITEST_AUTH"
+    );
+    for (const name of secrets) {
+      const run = await cli(["ci", "get-var", name], { cwd: root, env });
+      const label = `${name}: ${show(run)}`;
+      assertEquals([run.code, run.out], [EXIT.usage, []], label);
+      assertEquals(run.err.filter((line) => line.startsWith("pace: ")).length, 1, label);
+      assertStringIncludes(run.stderr, "refusing to print", label);
+      assert(!run.log.join("\n").includes(env[name]), label);
+      const json = await cli(["ci", "get-var", name, "--json"], { cwd: root, env });
+      assertEquals(json.code, EXIT.usage);
+      assertEquals(JSON.parse(json.stdout).ok, false);
+      assert(!json.stdout.includes(env[name]), label);
+    }
+    // A name that merely contains TOKEN is no secret.
+    const count = await cli(["ci", "get-var", "TOKEN_COUNT"], { cwd: root, env });
+    assertEquals([count.code, count.out], [0, ["7"]], show(count));
+
+    // A configured platform's secretEnv is refused whatever its name.
+    const local = await cli(["ci", "get-var", "CLITEST_AUTH"], { cwd: root, env });
+    assertEquals(
+      [local.code, local.out],
+      [0, [env.CLITEST_AUTH]],
+      "not configured: not its secret",
+    );
+    await Deno.writeTextFile(
+      join(root, "pace.config.yaml"),
+      "platform:\n  ci: local\n  tracker: clitest-tracker\n",
+    );
+    const configured = await cli(["ci", "get-var", "CLITEST_AUTH"], { cwd: root, env });
+    assertEquals([configured.code, configured.out], [EXIT.usage, []], show(configured));
+    assertStringIncludes(configured.stderr, "clitest-tracker");
+    assert(!configured.log.join("\n").includes(env.CLITEST_AUTH));
+  });
+});
+
+// ---------------------------------------------------------------------------
+// --version
+
+const DENO_JSON = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+
+Deno.test("cli: --version prints the version of deno.json", async () => {
+  await withRepo(async (root) => {
+    const run = await cli(["--version"], { cwd: root });
+    assertEquals([run.code, run.out, run.err], [0, [DENO_JSON.version], []]);
+    const json = await cli(["--version", "--json"], { cwd: root });
+    assertEquals(JSON.parse(json.stdout), { ok: true, version: DENO_JSON.version });
+    // Even with a broken config: nothing is loaded for it.
+    await Deno.writeTextFile(join(root, "pace.config.yaml"), "platform: [\n");
+    assertEquals((await cli(["--version"], { cwd: root })).out, [DENO_JSON.version]);
+    const help = await cli(["--help"], { cwd: root });
+    assertStringIncludes(help.stdout, "pace --version");
+    assertStringIncludes(help.stdout, `pace ${DENO_JSON.version}`);
+  });
+});
+
+Deno.test("cli: --version runs as a subprocess without any permission", async () => {
+  const cliPath = fileURLToPath(new URL("../cli.ts", import.meta.url));
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", cliPath, "--version"],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  const stderr = decoder.decode(output.stderr);
+  assertEquals(output.code, 0, stderr);
+  assertEquals(decoder.decode(output.stdout), `${DENO_JSON.version}\n`);
+  assertNotMatch(stderr, /Requires|NotCapable|PermissionDenied/);
 });

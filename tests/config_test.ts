@@ -8,7 +8,11 @@ import {
   parseConfig,
   registerPlatform,
 } from "../mod.ts";
-import type { CiResult, ResolvedContext } from "../mod.ts";
+import type { CiResult, Env, ResolvedContext } from "../mod.ts";
+import { configFromDocument } from "../config/config.ts";
+import { parseConfigDocument } from "../config/document.ts";
+import { loadConfigDocument } from "../config/discover.ts";
+import { type KeyPath, pathId, scanKeys } from "../config/_keys.ts";
 import {
   assert,
   assertEquals,
@@ -36,10 +40,10 @@ class NullTracker extends BaseTrackerAdapter {
     return Promise.resolve("");
   }
   updateStoryStatus() {
-    return Promise.resolve();
+    return Promise.resolve(false);
   }
   postHandoffComment() {
-    return Promise.resolve();
+    return Promise.resolve(false);
   }
 }
 
@@ -140,10 +144,16 @@ Deno.test("parseConfig: legacy platform.type sets both; explicit ci/tracker wins
   });
 });
 
-Deno.test("parseConfig: other sections and unrelated platform keys are ignored", () => {
-  const text = "project: demo\nplatform:\n  ci: local\n  tracker: local\n  notes: whatever\n" +
-    "agents: [forge, sentinel]\n";
+Deno.test("parseConfig: PACE's own sections are not validated", () => {
+  const text = "project: demo\nplatform:\n  ci: local\n  tracker: local\n" +
+    "agents: [forge, sentinel]\nreleases: whatever\nrelease: [1, 2]\nsprint: { days: x }\n" +
+    "platform_notes: free text\n";
   assertEquals(parseConfig(text).platform, { ci: "local", tracker: "local" });
+  // With "platform" present, a key near it is someone else's section.
+  assertEquals(parseConfig("platform:\n  ci: local\nplatforms: [a]\n").platform, {
+    ci: "local",
+    tracker: "local",
+  });
 });
 
 Deno.test("parseConfig: unknown platform names file, line, column, value, choices, hint", () => {
@@ -236,19 +246,179 @@ Deno.test("parseConfig: platform itself must be a mapping", () => {
     `${FILE}:2:1:`,
     '"platform" must be a mapping',
     'string "github"',
+    "valid keys: ci, tracker, type",
   );
   assertEquals(error.position, { line: 2, column: 1 });
   configError("platform:\n  - github\n", `${FILE}:1:1:`, "a list");
 });
 
-Deno.test("parseConfig: a near-miss key is an error with a hint", () => {
+Deno.test("parseConfig: a near-miss key is an error with a hint, at the key", () => {
   configError(
     "platform:\n  trakcer: github\n",
-    `${FILE}:2:12:`,
+    `${FILE}:2:3:`,
     '"platform.trakcer"',
     'did you mean "tracker"?',
     "valid keys: ci, tracker, type",
   );
+  configError(
+    "platform:\n  ci: local\n  trackr: jira\n",
+    `${FILE}:3:3:`,
+    'did you mean "tracker"?',
+  );
+  configError("platform:\n  CI: github\n", `${FILE}:2:3:`, '"platform.CI"', 'did you mean "ci"?');
+});
+
+Deno.test("parseConfig: any unknown key inside platform is an error, hint or not", () => {
+  const error = configError(
+    "# PACE\nplatform:\n  continuous: github\n  tracker: jira\n",
+    `${FILE}:3:3:`,
+    '"platform.continuous"',
+    "valid keys: ci, tracker, type",
+  );
+  assertEquals(error.position, { line: 3, column: 3 });
+  assertNotMatch(error.message, /did you mean/);
+  // Flow style: the column of the key inside the braces.
+  const flow = configError(
+    "platform: { ci: local, notes: x }\n",
+    `${FILE}:1:24:`,
+    "platform.notes",
+  );
+  assertEquals(flow.position, { line: 1, column: 24 });
+  // Even with a null value: the key itself is the slip.
+  configError("platform:\n  ci: local\n  tracker_url:\n", `${FILE}:3:3:`, "platform.tracker_url");
+});
+
+Deno.test("parseConfig: without platform, a top-level key a typo away is an error", () => {
+  for (
+    const [text, key, at] of [
+      ["platfrom:\n  ci: github\n", "platfrom", "1:1"],
+      ["project: x\nplatforms:\n  ci: github\n", "platforms", "2:1"],
+      ["Platform:\n  ci: github\n", "Platform", "1:1"],
+      ["sprint: {}\nplatfom: { ci: github }\n", "platfom", "2:1"],
+      ["plattform: ~\n", "plattform", "1:1"],
+    ]
+  ) {
+    configError(
+      text,
+      `${FILE}:${at}:`,
+      `unknown top-level key "${key}"`,
+      'did you mean "platform"?',
+      "local",
+    );
+  }
+  // Keys far from "platform" are PACE's own sections.
+  for (const text of ["plan: x\nformat: y\nplatform_notes: z\nreleases: []\n", "agents: {}\n"]) {
+    assertEquals(parseConfig(text).platform, { ci: "local", tracker: "local" }, text);
+  }
+});
+
+Deno.test("parseConfig: a duplicate key anywhere is an error at the second one", () => {
+  const cases: [string, string, string, string][] = [
+    ["platform:\n  ci: github\n  tracker: jira\n  ci: local\n", "4:3", '"platform.ci"', "line 2"],
+    ["platform:\n  ci: github\nplatform:\n  ci: local\n", "3:1", '"platform"', "line 1"],
+    ["platform: { ci: github, ci: local }\n", "1:25", '"platform.ci"', "column 13"],
+    ['platform:\n  ci: github\n  "ci": local\n', "3:3", '"platform.ci"', "line 2"],
+    ["agents:\n  forge: a\n  sentinel: b\n  forge: c\n", "4:3", '"agents.forge"', "line 2"],
+    [
+      "releases:\n  - name: r1\n    status: active\n    name: r2\n",
+      "4:5",
+      '"releases[0].name"',
+      "line 2",
+    ],
+    ["releases:\n- name: r1\n  name: r2\n", "3:3", '"releases[0].name"', "line 2"],
+    ["sprint:\n  days: 7\n\n\nsprint: 8\n", "5:1", '"sprint"', "line 1"],
+    ["a: {b: {c: 1,\n  c: 2}}\n", "2:3", '"a.b.c"', "line 1"],
+  ];
+  for (const [text, at, key, first] of cases) {
+    const error = configError(text, `${FILE}:${at}:`, "duplicate key", key, first);
+    assertStringIncludes(error.message, "only the last");
+  }
+});
+
+Deno.test("parseConfig: valid YAML in every style raises no false duplicate", () => {
+  const text = [
+    "%YAML 1.2",
+    "---",
+    "# platform: { ci: a }   (a comment, not a key)",
+    "platform:",
+    "  ci: github   # ci: again, in a comment",
+    "  tracker: local",
+    "notes: |",
+    "  ci: this is text",
+    "  ci: still text",
+    "",
+    "  platform: text too",
+    "folded: >-",
+    "    name: x",
+    "    name: y",
+    "plain: a long value",
+    "  that goes on, name:x",
+    'quoted: "a: b',
+    '  a: c"',
+    "single: 'it''s: fine",
+    "  name: x'",
+    "flow: {a: 1,",
+    "  b: [1, 2,",
+    "    {a: 1}], c: 'x: y'}",
+    "releases:",
+    "  - name: r1",
+    "    status: done",
+    "  - name: r2",
+    "    status: active",
+    "  - { name: r3, status: planned }",
+    "  -",
+    "    name: r4",
+    "  - - name: r5",
+    "    - name: r6",
+    "base: &base",
+    "  name: shared",
+    "derived:",
+    "  <<: *base",
+    "  other: 1",
+    "anchored: &a value",
+    "aliased: *a",
+    "tagged: !!str 12",
+    "list:",
+    "- name: a",
+    "- name: a",
+    "after: 1",
+    "...",
+  ].join("\n");
+  assertEquals(parseConfig(text, FILE).platform, { ci: "github", tracker: "local" });
+  // The scanner walked the whole document rather than stopping early.
+  const { sites, duplicates } = scanKeys(text);
+  assertEquals(duplicates, []);
+  const paths: KeyPath[] = [
+    ["after"],
+    ["list", 1, "name"],
+    ["releases", 4, 1, "name"],
+    ["releases", 2, "status"],
+    ["flow", "b", 2, "a"],
+    ["flow", "c"],
+    ["derived", "other"],
+  ];
+  for (const path of paths) assert(sites.has(pathId(path)), JSON.stringify(path));
+  assertEquals(sites.get(pathId(["flow", "c"]))?.value, { line: 23, column: 17 });
+  // Windows line endings.
+  assertEquals(parseConfig(text.replaceAll("\n", "\r\n"), FILE).platform.ci, "github");
+});
+
+Deno.test("parseConfig: constructs the scanner does not model are left to the parser", () => {
+  // An explicit "?" key: the scanner stops there rather than guess.
+  const text = "platform:\n  ci: local\n? [a, b]\n: pair\nx: 1\n";
+  assertEquals(parseConfig(text).platform, { ci: "local", tracker: "local" });
+  assertEquals(scanKeys(text).duplicates, []);
+});
+
+Deno.test("parseConfig: positions hold after multi-line values and in sequences", () => {
+  const text = "notes: |\n  platform:\n    ci: x\nlong: 'a\n  b'\nplatform:\n  ci: githbu\n";
+  configError(text, `${FILE}:7:7:`, '"githbu"');
+  configError(
+    "\uFEFFplatform:\n  ci: local\n  tracker: nope\n",
+    `${FILE}:3:12:`,
+    '"nope"',
+  );
+  configError("platform: {\n  ci: local,\n  tracker: nope\n}\n", `${FILE}:3:12:`, '"nope"');
 });
 
 Deno.test("parseConfig: a YAML list or a scalar at the top is refused", () => {
@@ -462,5 +632,78 @@ Deno.test("loadConfig: a bad file found by discovery names that file", async () 
       "invalid YAML",
     );
     assertStringIncludes(error.message, `${bad}:`);
+  });
+});
+
+Deno.test("loadConfig: a duplicate key in the file names file, line and column", async () => {
+  await withDir(async (dir) => {
+    await write(dir, "pace.config.yaml", "platform:\n  ci: github\n  ci: local\n");
+    const error = await assertRejects(
+      () => loadConfig(undefined, { cwd: dir, env: {} }),
+      ConfigError,
+      'pace.config.yaml:3:3: duplicate key "platform.ci"',
+    );
+    assertEquals(error.position, { line: 3, column: 3 });
+  });
+});
+
+/** An environment that records every variable asked for. */
+function recordingEnv(values: Record<string, string> = {}): { env: Env; read: Set<string> } {
+  const read = new Set<string>();
+  const env = new Proxy(values as Env, {
+    get: (target, key) => {
+      if (typeof key === "string") read.add(key);
+      return typeof key === "string" ? target[key] : undefined;
+    },
+    has: (target, key) => {
+      if (typeof key === "string") read.add(key);
+      return key in target;
+    },
+    ownKeys: () => {
+      read.add("*");
+      return [];
+    },
+  });
+  return { env, read };
+}
+
+Deno.test("loadConfig: reads PACE_CONFIG and no other variable", async () => {
+  await withDir(async (dir) => {
+    await write(dir, "pace.config.yaml", "platform:\n  ci: github\n  tracker: jira\n");
+    const { env, read } = recordingEnv();
+    await loadConfig(undefined, { cwd: dir, env });
+    await loadConfigDocument(undefined, { cwd: dir, env });
+    assertEquals([...read], ["PACE_CONFIG"]);
+  });
+});
+
+Deno.test("loadConfigDocument: the parsed file, its source and text; empty without a file", async () => {
+  await withDir(async (dir) => {
+    assertEquals(await loadConfigDocument(undefined, { cwd: dir, env: {} }), { data: undefined });
+    const text = "platform:\n  ci: github\nreleases:\n  - { name: r1, status: active }\n";
+    await write(dir, "pace/pace.config.yaml", text);
+    const document = await loadConfigDocument(undefined, { cwd: dir, env: {} });
+    assertEquals(document, {
+      data: { platform: { ci: "github" }, releases: [{ name: "r1", status: "active" }] },
+      source: "pace/pace.config.yaml",
+      text,
+    });
+    assertEquals(configFromDocument(document), await loadConfig(undefined, { cwd: dir, env: {} }));
+    // The document does not interpret sections: a bad platform is found later.
+    const bad = await write(dir, "bad.yaml", "platform:\n  ci: nope\n");
+    assertEquals((await loadConfigDocument(bad)).data, { platform: { ci: "nope" } });
+    assertThrows(() => configFromDocument(parseConfigDocument("platform:\n  ci: nope\n")));
+    // ...but invalid YAML and duplicates are refused at once.
+    await write(dir, "dup.yaml", "a: 1\na: 2\n");
+    await assertRejects(
+      () => loadConfigDocument("dup.yaml", { cwd: dir }),
+      ConfigError,
+      "dup.yaml:2:1: duplicate key",
+    );
+    await assertRejects(
+      () => loadConfigDocument("missing.yaml", { cwd: dir }),
+      ConfigError,
+      "not found",
+    );
   });
 });

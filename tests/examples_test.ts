@@ -1,5 +1,7 @@
 import { basename } from "node:path";
 import { loadConfig } from "../mod.ts";
+import { loadConfigDocument } from "../config/discover.ts";
+import { resolveRelease } from "../config/release.ts";
 import { assertEquals } from "./_assert.ts";
 
 const dir = new URL("../config/examples/", import.meta.url).pathname;
@@ -16,6 +18,7 @@ Deno.test("every example config loads, and selects what its name says", async ()
     "bitbucket-jira.yaml": ["bitbucket", "jira"],
     "jenkins-jira.yaml": ["jenkins", "jira"],
     "local-jira.yaml": ["local", "jira"],
+    "releases.yaml": ["github", "github"],
   };
   const seen: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
@@ -29,4 +32,13 @@ Deno.test("every example config loads, and selects what its name says", async ()
     );
   }
   assertEquals(seen.sort(), Object.keys(expected).sort(), "every example is checked");
+});
+
+Deno.test("the releases example builds the active release's sprint", async () => {
+  const document = await loadConfigDocument(`${dir}releases.yaml`);
+  assertEquals(resolveRelease(document, {}, { day: 15 }), { name: "2026-q3", sprintNum: 2 });
+  assertEquals(resolveRelease(document, { PACE_RELEASE: "2026-q2" }, { day: 15 }), {
+    name: "2026-q2",
+    sprintNum: 3,
+  });
 });

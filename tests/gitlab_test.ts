@@ -1,12 +1,14 @@
 /**
  * The `gitlab` platform against a local GitLab-like server (tests/servers/gitlab.ts)
  * over real HTTP: the contract kit on gitlab.com-style and self-managed
- * setups, then every GitLab-specific rule of SPEC §2–§10.
+ * setups, then every GitLab-specific rule: addressing, waits, review MRs, issues,
+ * variables, summaries, `pace check` and log conventions.
  */
 import { join } from "node:path";
 import { main } from "../cli.ts";
 import { getCIAdapter, getTrackerAdapter, permissionFlags, requiredPermissions } from "../mod.ts";
-import { GITLAB_DEFAULT_URL, gitlabPlatform, pipelineSnapshot } from "../platforms/gitlab.ts";
+import { GITLAB_DEFAULT_URL, gitlabPlatform } from "../platforms/gitlab.ts";
+import { pipelineSnapshot } from "../platforms/gitlab/pipelines.ts";
 import type { CIAdapter, TrackerAdapter } from "../platforms/types.ts";
 import {
   captureLogger,
@@ -225,7 +227,7 @@ Deno.test("gitlab: a malformed GITLAB_PROJECT or GITLAB_URL disables the adapter
     const [env, mentions] of [
       [{ GITLAB_PROJECT: "just-a-name" }, "GITLAB_PROJECT must be"],
       [{ GITLAB_PROJECT: "group/../admin" }, "GITLAB_PROJECT must be"],
-      [{ GITLAB_URL: "ftp://gitlab.example.com" }, "GITLAB_URL is not an http(s) URL"],
+      [{ GITLAB_URL: "ftp://gitlab.example.com" }, "GITLAB_URL must be an http(s) URL"],
       [{ GITLAB_TOKEN: "" }, "GITLAB_TOKEN is not set"],
       [{ GITLAB_TOKEN: "", CI_JOB_TOKEN: "job-token-abcdef" }, "CI_JOB_TOKEN cannot"],
     ] as const
@@ -242,7 +244,7 @@ Deno.test("gitlab: a malformed GITLAB_PROJECT or GITLAB_URL disables the adapter
 // ---------------------------------------------------------------------------
 // Waiting for CI
 
-Deno.test("gitlab wait: terminal pipeline states map per SPEC §6, URL and name from the pipeline", async () => {
+Deno.test("gitlab wait: terminal pipeline states map to conclusions, URL and name from the pipeline", async () => {
   const expected: Record<string, string> = {
     success: "success",
     skipped: "success",
@@ -393,14 +395,15 @@ Deno.test("gitlab wait: a pipeline that appears only on a later poll is waited f
   assert(r.calls("/pipelines").length >= 5);
 });
 
-Deno.test("gitlab wait: nothing for the SHA ends no_runs at the deadline", async () => {
+Deno.test("gitlab wait: nothing for the SHA ends timeout at the deadline", async () => {
   await using r = await rig();
   r.gl.addPipeline({ sha: OTHER_SHA, status: "success" });
   const result = await r.ci.waitForCommitCi(SHA, {
     timeoutMinutes: 0.002,
     pollIntervalSeconds: 0.01,
   });
-  assertEquals(result.conclusion, "no_runs");
+  // Silence until the deadline is not proof that the commit has no CI.
+  assertEquals(result.conclusion, "timeout");
   assertEquals(result.url, "");
 });
 
@@ -419,7 +422,8 @@ Deno.test("gitlab wait: a short SHA is resolved to the full one before pipelines
     timeoutMinutes: 0.002,
     pollIntervalSeconds: 0.01,
   });
-  assertEquals(unknown.conclusion, "no_runs");
+  assertEquals(unknown.conclusion, "timeout");
+  assertEquals(unknown.error, undefined);
 });
 
 Deno.test("gitlab wait: 401, 403 and 404 end at once without retries", async () => {
@@ -684,6 +688,38 @@ Deno.test("gitlab tracker: a create that GitLab performed but answered 502 is no
   assertStringIncludes(r.logger.text(), "the create answered an error but the item exists");
 });
 
+Deno.test("gitlab tracker: labels GitLab dropped are warned about; the marker finds the issue", async () => {
+  await using r = await rig();
+  // A user below the Planner/Reporter role: GitLab creates the issue without its labels.
+  const dropping: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if (request.method === "POST" && new URL(request.url).pathname.endsWith("/issues")) {
+      const { labels: _, ...body } = await request.json();
+      return await fetch(request.url, {
+        method: "POST",
+        headers: request.headers,
+        body: JSON.stringify(body),
+      });
+    }
+    return await fetch(request);
+  };
+  const tracker = getTrackerAdapter("gitlab", {
+    env: r.env,
+    repoRoot: r.root,
+    logger: r.logger,
+    fetch: dropping,
+  });
+  const url = await tracker.openEscalationIssue(3, r.dayDir(3));
+  assertEquals(r.gl.issues[0].labels, []);
+  assertEquals(url, r.gl.issues[0].web_url);
+  assertStringIncludes(r.logger.text(), "created without the labels pace-hold, pace-day-3");
+  assertEquals(await tracker.openEscalationIssue(3, r.dayDir(3)), url);
+  assertEquals(r.gl.issues.length, 1, "found again by its marker");
+  const lookups = r.calls("/issues", "GET");
+  assertEquals(lookups.at(-1)?.query.get("state"), "opened");
+  assertEquals(lookups.at(-1)?.query.get("labels"), null);
+});
+
 Deno.test("gitlab tracker: advisories per day and agent, empty list sends nothing", async () => {
   await using r = await rig();
   assertEquals(await r.tracker.pushAdvisoryItems(3, [], "SENTINEL"), "");
@@ -731,19 +767,20 @@ Deno.test("gitlab tracker: story issue, its reference, close/reopen and the hand
   assertEquals(r.gl.issues.length, 1);
 });
 
-Deno.test("gitlab tracker: without story-ticket.yaml the story issue is found by its labels", async () => {
+Deno.test("gitlab tracker: without story-ticket.yaml, status and handoff do nothing and say so", async () => {
   await using r = await rig();
   const story = r.gl.addIssue({
     title: "[PACE Day 1] x",
     labels: ["pace-story", "pace-day-1"],
     state: "closed",
   });
-  await r.tracker.updateStoryStatus(1, r.dayDir(1), "in_progress");
-  assertEquals(story.state, "opened");
-  const [search] = r.calls("/issues", "GET");
-  assertEquals(search.query.get("state"), null, "a closed story is found too");
-  await r.tracker.updateStoryStatus(40, r.dayDir(40), "done");
-  assertStringIncludes(r.logger.text(), "no story issue for day 40");
+  assertEquals(await r.tracker.updateStoryStatus(1, r.dayDir(1), "in_progress"), false);
+  assertEquals(story.state, "closed", "an issue found by labels alone is not PACE's record");
+  assertEquals(await r.tracker.postHandoffComment(1, r.dayDir(1)), false);
+  assertEquals(r.gl.notesOf(story.iid).length, 0);
+  assertEquals(await r.tracker.updateStoryStatus(40, r.dayDir(40), "done"), false);
+  assertEquals(r.gl.requests.length, 0);
+  assertStringIncludes(r.logger.text(), "no gitlab story ticket recorded in story-ticket.yaml");
 });
 
 Deno.test("gitlab tracker: a story reference that is not an issue iid is refused", async () => {
@@ -934,7 +971,7 @@ Deno.test("gitlab: pace ci wait inside GitLab CI wraps the wait in a section and
   await using gl = FakeGitLab.start();
   gl.addPipeline({ sha: SHA, status: "failed", name: "CI" });
   const run = await cli(
-    ["ci", "wait", SHA, "--timeout-minutes", "0.05", "--poll-interval-seconds", "0.01"],
+    ["ci", "wait", SHA, "--timeout-minutes", "0.05", "--poll-interval-seconds", "0.05"],
     {
       GITLAB_TOKEN: gl.token,
       GITLAB_PROJECT: gl.projectPath,

@@ -236,8 +236,8 @@ function makeGuardPlatform(kind: "throw" | "reject" | "string"): PlatformDefinit
     title: `Guard ${kind}`,
     env: ["GUARD_TOKEN"],
     hosts: noop,
-    ci: (context) => {
-      context.secrets.add(context.env.GUARD_TOKEN);
+    ci: () => {
+      // The adapter registers no secret: the guard masks GUARD_TOKEN by its name.
       return {
         platform: name,
         openReviewPr: fail("openReviewPr"),
@@ -248,8 +248,9 @@ function makeGuardPlatform(kind: "throw" | "reject" | "string"): PlatformDefinit
         getVariable: fail("getVariable"),
       } as CIAdapter;
     },
-    tracker: (context) => {
-      context.secrets.add(context.env.GUARD_TOKEN);
+    tracker: async () => {
+      // Built asynchronously, as a platform whose code loads on first use.
+      await Promise.resolve();
       return {
         platform: name,
         openEscalationIssue: fail("openEscalationIssue"),
@@ -280,8 +281,8 @@ for (const kind of ["throw", "reject", "string"] as const) {
     assertEquals(result.name, "");
     assertEquals(result.sha, "abc1234");
     assertStringIncludes(result.error ?? "", "waitForCommitCi exploded with ***");
-    assertEquals(await ci.postDailySummary(3, { gate_decision: "HOLD" }), undefined);
-    assertEquals(await ci.writeJobSummary("# x"), undefined);
+    assertEquals(await ci.postDailySummary(3, { gate_decision: "HOLD" }), false);
+    assertEquals(await ci.writeJobSummary("# x"), false);
     assertEquals(await ci.setVariable("A", "1"), false);
     assertEquals(await ci.getVariable("A"), undefined);
 
@@ -289,9 +290,9 @@ for (const kind of ["throw", "reject", "string"] as const) {
     assertEquals(await tracker.openEscalationIssue(3, ".pace/day-3"), "");
     assertEquals(await tracker.pushAdvisoryItems(3, [{ id: "a", finding: "b" }], "SENTINEL"), "");
     assertEquals(await tracker.pushStory(1, ".pace/day-1"), "");
-    assertEquals(await tracker.updateStoryStatus(1, ".pace/day-1", "done"), undefined);
-    assertEquals(await tracker.closePlanIssue(7), undefined);
-    assertEquals(await tracker.postHandoffComment(1, ".pace/day-1"), undefined);
+    assertEquals(await tracker.updateStoryStatus(1, ".pace/day-1", "done"), false);
+    assertEquals(await tracker.closePlanIssue(7), false);
+    assertEquals(await tracker.postHandoffComment(1, ".pace/day-1"), false);
 
     assertEquals(calls.length, 12, "every method was really called");
     const text = logger.text();
@@ -319,7 +320,60 @@ Deno.test("never-reject guard: an impossible day is refused before the adapter i
   // deno-lint-ignore no-explicit-any
   assertEquals(await tracker.pushAdvisoryItems("3" as any, [], "X"), "");
   assertEquals(calls, [], "the adapter was never called");
-  assertMatch(logger.text(), /\[Guard reject\] openReviewPr: day must be a whole number ≥ 1/);
+  assertMatch(logger.text(), /\[Guard reject\] openReviewPr: day must be a whole number from 1/);
+});
+
+Deno.test("never-reject guard: a day beyond 100000 is refused (no day-1e+23 paths)", async () => {
+  const definition = guardPlatform("reject");
+  const tracker = getTrackerAdapter(definition.name, { env: {}, logger: captureLogger() });
+  calls.length = 0;
+  assertEquals(await tracker.pushStory(1e23, "x"), "");
+  assertEquals(await tracker.postHandoffComment(100_001, "x"), false);
+  assertEquals(calls, []);
+});
+
+Deno.test("never-reject guard: missing settings answer every call empty, without calling", async () => {
+  const base = guardPlatform("throw");
+  const definition = {
+    ...base,
+    name: "guard-missing",
+    missing: (env: Record<string, string | undefined>) =>
+      env.GUARD_TOKEN ? [] : ["GUARD_TOKEN", "GUARD_URL must be an http(s) URL"],
+  };
+  registerPlatform(definition);
+  const logger = captureLogger();
+  const ci = getCIAdapter("guard-missing", { env: { KEEP: "x" }, logger });
+  calls.length = 0;
+  const result = await ci.waitForCommitCi("abc1234");
+  assertEquals(result.conclusion, "no_runs");
+  assertStringIncludes(result.error ?? "", "GUARD_TOKEN is not set");
+  assertEquals(await ci.setVariable("A", "1"), false);
+  assertEquals(await ci.postDailySummary(2, {}), false, "the adapter's own method still runs");
+  assertEquals(calls, ["postDailySummary"], "only what needs no credentials is called");
+  assertStringIncludes(logger.text(), "GUARD_TOKEN is not set; GUARD_URL must be");
+});
+
+Deno.test("never-reject guard: a registered adapter resolving undefined from a boolean method took effect", async () => {
+  registerPlatform({
+    name: "guard-void",
+    env: [],
+    hosts: () => [],
+    tracker: () => ({
+      platform: "guard-void",
+      openEscalationIssue: () => Promise.resolve("u"),
+      pushAdvisoryItems: () => Promise.resolve(""),
+      pushStory: () => Promise.resolve(""),
+      // deno-lint-ignore no-explicit-any
+      updateStoryStatus: () => Promise.resolve(undefined as any),
+      closePlanIssue: () => Promise.resolve(false),
+      // deno-lint-ignore no-explicit-any
+      postHandoffComment: () => Promise.resolve("yes" as any),
+    }),
+  });
+  const tracker = getTrackerAdapter("guard-void", { env: {}, logger: captureLogger() });
+  assertEquals(await tracker.updateStoryStatus(1, "x", "done"), true);
+  assertEquals(await tracker.closePlanIssue(1), false);
+  assertEquals(await tracker.postHandoffComment(1, "x"), false, "only true or undefined is success");
 });
 
 // ---------------------------------------------------------------------------

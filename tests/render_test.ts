@@ -27,10 +27,10 @@ import {
   type RenderedDoc,
   reviewPrDoc,
   storyDoc,
-  toAdf,
-  toJiraWiki,
   toMarkdown,
 } from "../platforms/_pace/render.ts";
+import { toAdf } from "../platforms/jira/adf.ts";
+import { toJiraWiki } from "../platforms/jira/wiki.ts";
 
 // ---------------------------------------------------------------------------
 // A small ADF validator: node types, allowed children, attrs, marks.

@@ -42,6 +42,13 @@ export function appendText(path: string, text: string): Promise<void> {
   return put(path, text, true);
 }
 
+/** Write `text()` at `path` unless it exists; either way return `path` (a re-run finds it). */
+export async function createOnce(path: string, text: () => string): Promise<string> {
+  if (await exists(path)) return path;
+  await writeText(path, text());
+  return path;
+}
+
 /** GitHub refuses a step summary larger than this (1 MiB). */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 

@@ -131,7 +131,8 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
 
   return result("timeout", {
     name: pending.join(", "),
-    error: lastError || (polls === 0 ? "the platform did not answer before the deadline" : undefined),
+    error: lastError ||
+      (polls === 0 ? "the platform did not answer before the deadline" : undefined),
   });
 }
 

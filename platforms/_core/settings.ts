@@ -105,7 +105,9 @@ export class Settings {
     const value = this.required(name);
     if (!value) return undefined;
     const match = pattern.exec(value);
-    if (!match) this.problems.push(`${name} must be ${expected}, got ${JSON.stringify(value.slice(0, 80))}`);
+    if (!match) {
+      this.problems.push(`${name} must be ${expected}, got ${JSON.stringify(value.slice(0, 80))}`);
+    }
     return match ?? undefined;
   }
 

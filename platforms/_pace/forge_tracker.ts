@@ -10,12 +10,7 @@
  */
 
 import { BaseTrackerAdapter } from "../base.ts";
-import type {
-  AdvisoryItem,
-  Logger,
-  ResolvedContext,
-  StoryStatus,
-} from "../types.ts";
+import type { AdvisoryItem, Logger, ResolvedContext, StoryStatus } from "../types.ts";
 import { readTicketRef, writeTicketRef } from "./artifacts.ts";
 import { ensureItem } from "./ensure.ts";
 import { marker } from "./names.ts";
@@ -93,7 +88,9 @@ async function ensureIssue(
         const missing = plan.labels.filter((label) => !issue.labels!.includes(label));
         if (missing.length) {
           logger.warn(
-            `${what}: created without the labels ${missing.join(", ")}: ${api.labelsDroppedHint}; ` +
+            `${what}: created without the labels ${
+              missing.join(", ")
+            }: ${api.labelsDroppedHint}; ` +
               "re-runs still find it by its marker",
           );
         }

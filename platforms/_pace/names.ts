@@ -238,6 +238,17 @@ export function handoffCommentFile(dir: string): string {
   return join(dir, "story-handoff-comment.md");
 }
 
+/**
+ * `.pace/pull-requests/HEAD--into--BASE.md`: the local pull request of two
+ * branches. `/` becomes `_` and anything but letters, digits, `.`, `_` and
+ * `-` becomes `-`, so a branch name can never leave the folder.
+ */
+export function localPullRequestFile(paceDir: string, head: string, base: string): string {
+  const safe = (branch: string) =>
+    branch.replace(/\//g, "_").replace(/[^A-Za-z0-9._-]/g, "-").replace(/^\.+/, "_").slice(0, 120);
+  return join(paceDir, "pull-requests", `${safe(head)}--into--${safe(base)}.md`);
+}
+
 /** Local variable store: `<repoRoot>/.pace/variables.json`. */
 export function variablesFile(repoRoot: string): string {
   return join(paceDirOf(repoRoot), "variables.json");

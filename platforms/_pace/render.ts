@@ -1,7 +1,9 @@
 /**
- * Every body PACE writes, built once as a small section model and rendered
- * three ways: markdown (GitHub, GitLab, Bitbucket, local files), Atlassian
- * Document Format (Jira Cloud) and Jira wiki markup (Jira Data Center).
+ * Every body PACE writes, built once as a small section model, and its
+ * markdown rendering (GitHub, GitLab, Bitbucket, local files). A platform with
+ * its own body format renders the same model with the shared steps exported
+ * here (normalised spans and code, fitting a size limit); Jira does so in its
+ * own folder.
  *
  * The builders (`reviewPrDoc`, `escalationDoc`, `advisoryDoc`, `storyDoc`,
  * `handoffDoc`) are the one place each body's wording lives; platforms only
@@ -150,7 +152,7 @@ function safeHref(href: string | undefined): string | undefined {
  * whitespace trimmed (a leading blank would start an indented code block in
  * markdown; a trailing line break renders a stray backslash).
  */
-function normalizeInlines(inlines: Inline[]): InlineSpan[] {
+export function normalizeInlines(inlines: Inline[]): InlineSpan[] {
   const spans: InlineSpan[] = [];
   for (const inline of inlines) {
     const span: InlineSpan = typeof inline === "string" ? { text: inline } : { ...inline };
@@ -193,7 +195,8 @@ function normalizeInlines(inlines: Inline[]): InlineSpan[] {
   return spans.filter((span) => span.text !== "");
 }
 
-function normalizeCode(text: string): string {
+/** A verbatim block's text with unified newlines and no leading or trailing blank lines. */
+export function normalizeCode(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").replace(/^\n+/, "");
 }
 
@@ -264,7 +267,12 @@ function withoutTail(doc: RenderedDoc, drop: number): RenderedDoc {
   return { ...doc, sections };
 }
 
-function fit<T>(
+/**
+ * Render `doc`, shrinking it until the output's `size` is at most
+ * `maxLength`: long texts, lists and verbatim blocks are cut first, then
+ * trailing blocks are dropped behind a note saying so.
+ */
+export function fit<T>(
   doc: RenderedDoc,
   render: (doc: RenderedDoc) => T,
   size: (output: T) => number,
@@ -403,334 +411,6 @@ export function toMarkdown(doc: RenderedDoc, options: MarkdownOptions = {}): str
     (text) => text.length,
     options.maxLength,
   );
-}
-
-// ---------------------------------------------------------------------------
-// Atlassian Document Format
-
-/** ADF `strong` mark. */
-export interface AdfStrongMark {
-  /** Discriminant. */
-  type: "strong";
-}
-/** ADF `code` mark; combines only with `link`. */
-export interface AdfCodeMark {
-  /** Discriminant. */
-  type: "code";
-}
-/** ADF `link` mark. */
-export interface AdfLinkMark {
-  /** Discriminant. */
-  type: "link";
-  /** The target. */
-  attrs: { href: string };
-}
-/** A mark on an ADF text node. */
-export type AdfMark = AdfStrongMark | AdfCodeMark | AdfLinkMark;
-
-/** ADF `text` node; its text is never empty. */
-export interface AdfText {
-  /** Discriminant. */
-  type: "text";
-  /** Non-empty text. */
-  text: string;
-  /** Formatting, if any. */
-  marks?: AdfMark[];
-}
-/** ADF `hardBreak` node: a line break inside a paragraph. */
-export interface AdfHardBreak {
-  /** Discriminant. */
-  type: "hardBreak";
-}
-/** An inline ADF node. */
-export type AdfInline = AdfText | AdfHardBreak;
-
-/** ADF `paragraph` node. */
-export interface AdfParagraph {
-  /** Discriminant. */
-  type: "paragraph";
-  /** Inline content. */
-  content: AdfInline[];
-}
-/** ADF `heading` node. */
-export interface AdfHeading {
-  /** Discriminant. */
-  type: "heading";
-  /** Heading level. */
-  attrs: { level: 1 | 2 | 3 | 4 | 5 | 6 };
-  /** Inline content. */
-  content: AdfInline[];
-}
-/** ADF `codeBlock` node: one unmarked text child. */
-export interface AdfCodeBlock {
-  /** Discriminant. */
-  type: "codeBlock";
-  /** Highlighting language, when known. */
-  attrs?: { language?: string };
-  /** The verbatim text. */
-  content: AdfText[];
-}
-/** ADF `listItem` node. */
-export interface AdfListItem {
-  /** Discriminant. */
-  type: "listItem";
-  /** The item's blocks. */
-  content: (AdfParagraph | AdfCodeBlock | AdfBulletList)[];
-}
-/** ADF `bulletList` node. */
-export interface AdfBulletList {
-  /** Discriminant. */
-  type: "bulletList";
-  /** The items. */
-  content: AdfListItem[];
-}
-/** A top-level ADF block node. */
-export type AdfBlock = AdfParagraph | AdfHeading | AdfCodeBlock | AdfBulletList;
-
-/** An ADF document, as Jira Cloud's REST v3 takes for descriptions and comments. */
-export interface AdfDoc {
-  /** Always 1. */
-  version: 1;
-  /** Discriminant. */
-  type: "doc";
-  /** The body. */
-  content: AdfBlock[];
-}
-
-function adfInlines(inlines: Inline[]): AdfInline[] {
-  const nodes: AdfInline[] = [];
-  for (const span of normalizeInlines(inlines)) {
-    const marks: AdfMark[] = [];
-    if (span.code) marks.push({ type: "code" });
-    else if (span.strong) marks.push({ type: "strong" });
-    if (span.href) marks.push({ type: "link", attrs: { href: span.href } });
-    span.text.split("\n").forEach((line, i) => {
-      if (i > 0) nodes.push({ type: "hardBreak" });
-      // ADF rejects empty text nodes.
-      if (line === "") return;
-      nodes.push(
-        marks.length > 0 ? { type: "text", text: line, marks } : { type: "text", text: line },
-      );
-    });
-  }
-  return nodes;
-}
-
-function adfBlock(block: Block): AdfBlock | undefined {
-  switch (block.type) {
-    case "paragraph": {
-      const content = adfInlines(block.content);
-      return content.length > 0 ? { type: "paragraph", content } : undefined;
-    }
-    case "list": {
-      const items: AdfListItem[] = [];
-      for (const item of block.items) {
-        const content = adfInlines(item);
-        if (content.length > 0) {
-          items.push({ type: "listItem", content: [{ type: "paragraph", content }] });
-        }
-      }
-      return items.length > 0 ? { type: "bulletList", content: items } : undefined;
-    }
-    case "code": {
-      const text = normalizeCode(block.text);
-      if (text.trim() === "") return undefined;
-      const language = (block.language ?? "").replace(/[^\w+#.-]/g, "");
-      const node: AdfCodeBlock = { type: "codeBlock", content: [{ type: "text", text }] };
-      if (language) node.attrs = { language };
-      return node;
-    }
-  }
-}
-
-function renderAdf(doc: RenderedDoc): AdfDoc {
-  const content: AdfBlock[] = [];
-  for (const section of doc.sections) {
-    const heading = singleLine(section.heading ?? "");
-    if (heading) {
-      content.push({
-        type: "heading",
-        attrs: { level: 2 },
-        content: [{ type: "text", text: heading }],
-      });
-    }
-    for (const block of section.blocks) {
-      const node = adfBlock(block);
-      if (node) content.push(node);
-    }
-  }
-  return { version: 1, type: "doc", content };
-}
-
-/**
- * Render as Atlassian Document Format. ADF has no hidden comments, so the
- * marker is left out: Jira finds PACE's issues by label.
- */
-export function toAdf(doc: RenderedDoc, options: RenderOptions = {}): AdfDoc {
-  return fit(doc, renderAdf, (adf) => JSON.stringify(adf).length, options.maxLength);
-}
-
-// ---------------------------------------------------------------------------
-// Jira wiki markup
-
-/** Characters that start or end wiki markup anywhere in a line. */
-const WIKI_ALWAYS = new Set(["{", "}", "[", "]", "|", "!"]);
-/** Effect markers (`*strong*`, `-deleted-`, …): only markup when not inside a word. */
-const WIKI_EFFECTS = new Set(["*", "_", "+", "-", "^", "~"]);
-const WIKI_SPECIAL = new Set([...WIKI_ALWAYS, ...WIKI_EFFECTS, "\\", "?", "#"]);
-const WORD = /[\p{L}\p{N}]/u;
-const URL_IN_TEXT = /https?:\/\/[^\s<>"'{}|\\^`[\]]+/g;
-/** Emoticons Jira would turn into icons: `(x)`, `(i)`, `(/)`, `:)`, … */
-const WIKI_EMOTICON = /^(?:\((?:[xiyn/?]|on|off|flag|flagoff)\)|[:;][()])/i;
-
-/** How a piece of wiki text is escaped. */
-interface WikiEscape {
-  /** The text starts at the beginning of a line. */
-  atLineStart: boolean;
-  /** Escape every `*`, also inside words: inside `*…*` one could end the bold early. */
-  allStars?: boolean;
-  /** Turn bare URLs into `[url]` links (not inside link text). */
-  linkUrls?: boolean;
-}
-
-function wikiUrl(url: string): string {
-  return url.replace(/[\s|[\]{}]/g, (c) => encodeURIComponent(c));
-}
-
-function escapeWikiPlain(text: string, atLineStart: boolean, allStars: boolean): string {
-  let out = "";
-  let leading = atLineStart;
-  const chars = [...text];
-  chars.forEach((c, i) => {
-    const prev = chars[i - 1] ?? "";
-    const next = chars[i + 1] ?? "";
-    const lineStart = leading;
-    if (c !== " " && c !== "\t") leading = false;
-    if (c === "\\") {
-      // `\\` is a line break and `\x` escapes x: a literal backslash needs an entity there.
-      out += next === "" || WIKI_SPECIAL.has(next) ? "&#92;" : c;
-    } else if (WIKI_ALWAYS.has(c)) {
-      out += `\\${c}`;
-    } else if (WIKI_EFFECTS.has(c)) {
-      const inWord = WORD.test(prev) && WORD.test(next) && !(allStars && c === "*");
-      out += inWord ? c : `\\${c}`;
-    } else if (c === "?" && (prev === "?" || next === "?")) {
-      out += "&#63;";
-    } else if (c === "#" && lineStart) {
-      out += "&#35;";
-    } else if (c === "&" && /^&#?[A-Za-z0-9]{1,32};/.test(chars.slice(i, i + 36).join(""))) {
-      out += "&amp;";
-    } else if ("(:;".includes(c) && WIKI_EMOTICON.test(chars.slice(i, i + 9).join(""))) {
-      out += `&#${c.codePointAt(0)};`;
-    } else if (c === "." && atLineStart && /^[ \t]*(?:h[1-6]|bq)$/.test(out)) {
-      // `h2. x` and `bq. x` at a line start are a heading and a quote.
-      out += "&#46;";
-    } else {
-      out += c;
-    }
-  });
-  return out;
-}
-
-/** Escape one line of plain text; bare URLs may become links so their characters stay as they are. */
-function escapeWikiLine(line: string, options: WikiEscape): string {
-  const allStars = options.allStars ?? false;
-  if (!options.linkUrls) return escapeWikiPlain(line, options.atLineStart, allStars);
-  let out = "";
-  let last = 0;
-  for (const match of line.matchAll(URL_IN_TEXT)) {
-    // Trailing punctuation belongs to the sentence, not the URL.
-    const url = match[0].replace(/[.,;:!?)]+$/, "");
-    const index = match.index ?? 0;
-    out += escapeWikiPlain(line.slice(last, index), options.atLineStart && last === 0, allStars);
-    out += `[${wikiUrl(url)}]`;
-    last = index + url.length;
-  }
-  out += escapeWikiPlain(line.slice(last), options.atLineStart && last === 0, allStars);
-  return out;
-}
-
-function escapeWiki(text: string, options: WikiEscape): string {
-  return text.split("\n")
-    .map((line, i) =>
-      escapeWikiLine(line, { ...options, atLineStart: options.atLineStart || i > 0 })
-    )
-    .join("\n");
-}
-
-/** Inline content as wiki markup; `lineBreak` joins the lines of a multi-line text. */
-function wikiInlines(inlines: Inline[], lineBreak: string): string {
-  const spans = normalizeInlines(inlines);
-  let out = "";
-  spans.forEach((span, index) => {
-    const atLineStart = out === "" || out.endsWith("\n");
-    if (!span.code && !span.strong && !span.href) {
-      out += escapeWiki(span.text, { atLineStart, linkUrls: true });
-      return;
-    }
-    const [, lead, inner, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(span.text) ?? ["", "", "", ""];
-    let text = escapeWiki(inner.replace(/\n/g, " "), {
-      atLineStart: false,
-      allStars: span.strong,
-    });
-    if (span.code) text = `{{${text}}}`;
-    if (span.href) text = `[${text}|${wikiUrl(span.href)}]`;
-    if (span.strong) {
-      const before = (out + lead).slice(-1);
-      const after = trail === "" ? (spans[index + 1]?.text ?? "").slice(0, 1) : " ";
-      // Inside a word, `*x*` is not bold; Jira's `{*}x{*}` is.
-      const star = WORD.test(before) || WORD.test(after) ? "{*}" : "*";
-      text = `${star}${text}${star}`;
-    }
-    out += `${lead.replace(/\n/g, " ")}${text}${trail.replace(/\n/g, " ")}`;
-  });
-  return out.split("\n").join(lineBreak);
-}
-
-function wikiCodeBlock(block: CodeBlock): string {
-  const text = normalizeCode(block.text);
-  if (text.trim() === "") return "";
-  const language = (block.language ?? "").toLowerCase().replace(/[^a-z0-9#+-]/g, "");
-  // A macro ends at its first closing tag, which the text must not contain.
-  if (language && !/\{code\}/i.test(text)) return `{code:${language}}\n${text}\n{code}`;
-  if (!/\{noformat\}/i.test(text)) return `{noformat}\n${text}\n{noformat}`;
-  if (!/\{code\}/i.test(text)) return `{code}\n${text}\n{code}`;
-  // Both tags inside: break the noformat one with a zero-width space.
-  const broken = text.replace(/\{(noformat\})/gi, "{\u200B$1");
-  return `{noformat}\n${broken}\n{noformat}`;
-}
-
-function wikiBlock(block: Block): string {
-  switch (block.type) {
-    case "paragraph":
-      return wikiInlines(block.content, "\n");
-    case "list":
-      return block.items.map((item) => wikiInlines(item, " \\\\ "))
-        .filter((text) => text !== "")
-        .map((text) => `* ${text}`)
-        .join("\n");
-    case "code":
-      return wikiCodeBlock(block);
-  }
-}
-
-function renderWiki(doc: RenderedDoc): string {
-  const parts: string[] = [];
-  for (const section of doc.sections) {
-    const heading = escapeWiki(singleLine(section.heading ?? ""), { atLineStart: false });
-    if (heading) parts.push(`h2. ${heading}`);
-    for (const block of section.blocks) parts.push(wikiBlock(block));
-  }
-  return parts.filter((part) => part !== "").join("\n\n") + "\n";
-}
-
-/**
- * Render as Jira wiki markup (Jira Data Center/Server, REST v2): `h2.`
- * headings, `* item` lists, `{code}`/`{noformat}` blocks, escaped text. The
- * marker is left out: Jira finds PACE's issues by label.
- */
-export function toJiraWiki(doc: RenderedDoc, options: RenderOptions = {}): string {
-  return fit(doc, renderWiki, (text) => text.length, options.maxLength);
 }
 
 // ---------------------------------------------------------------------------

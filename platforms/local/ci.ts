@@ -6,12 +6,10 @@
  */
 
 import { readJsonStore, writeJsonStoreValue } from "../_core/files.ts";
-import { paceDirOf, reviewPrFile, variablesFile } from "../_pace/names.ts";
-import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/render.ts";
+import { paceDirOf, variablesFile } from "../_pace/names.ts";
+import { writeReviewFile } from "../_pace/review_file.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, ResolvedContext, WaitOptions } from "../types.ts";
-import { createOnce } from "./files.ts";
 
 /**
  * Local CI: the review PR is a markdown file, there is no CI to wait for
@@ -36,11 +34,7 @@ export class LocalCIAdapter extends BaseCIAdapter {
   /** Open (or find) the review PR for a human-gate day; its URL or path, `""` on failure. */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const dir = this.path(paceDir || paceDirOf(this.context.repoRoot));
-    const plan = await reviewPlan(day, dir, this.logger, contextNote);
-    const path = await createOnce(
-      reviewPrFile(dir, day),
-      () => `${toMarkdown(plan.doc, { includeTitle: true })}`,
-    );
+    const path = await writeReviewFile(day, dir, this.logger, contextNote);
     this.logger.info(`review PR for day ${day}: ${path}`);
     return path;
   }

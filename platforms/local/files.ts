@@ -1,18 +1,11 @@
 /**
  * The local platform's files: each item is written once and found again by
- * its path.
+ * its path, and ends with the labels a forge would show.
  *
  * @module
  */
 
-import { exists, writeText } from "../_core/files.ts";
-
-/** Write `text` at `path` unless it exists; either way return `path`. */
-export async function createOnce(path: string, text: () => string): Promise<string> {
-  if (await exists(path)) return path;
-  await writeText(path, text());
-  return path;
-}
+export { createOnce } from "../_core/files.ts";
 
 /** The labels line a local item ends with, as a forge would show its labels. */
 export function labelsLine(labels: string[]): string {

@@ -54,10 +54,8 @@ import {
   type AuthCheck,
   checkCredentials,
   type Credential,
-  type Handler,
   matchPath,
   type Reply,
-  type Route,
 } from "./_http.ts";
 
 export * from "./_http.ts";
@@ -162,6 +160,36 @@ export interface Call<R extends RecordedRequest = RecordedRequest> {
   params: Record<string, string>;
   /** The route's RegExp match, for a RegExp route. */
   match?: RegExpExecArray;
+}
+
+/** What a route does with a request. */
+export type Handler<R extends RecordedRequest = RecordedRequest> = (
+  call: Call<R>,
+) => Reply | Promise<Reply>;
+
+/** One entry of a route table. */
+export interface Route<R extends RecordedRequest = RecordedRequest> {
+  /** `"GET"`, or the methods it serves. */
+  method: string | readonly string[];
+  /**
+   * A template (`/projects/:id/pipelines`: a `:name` segment matches one
+   * non-empty segment, URL-decoded into `call.params`) or a RegExp tested
+   * against the whole path (named groups land in `call.params`).
+   */
+  path: string | RegExp;
+  /** The query parameters the platform documents; others are refused. Default: not checked. */
+  query?: readonly string[];
+  handler: Handler<R>;
+}
+
+/** A route table entry, in one line. */
+export function route<R extends RecordedRequest>(
+  method: Route<R>["method"],
+  path: string | RegExp,
+  handler: Handler<R>,
+  query?: readonly string[],
+): Route<R> {
+  return query ? { method, path, handler, query } : { method, path, handler };
 }
 
 /** A scripted answer; see {@linkcode FakeServer.script}. */
@@ -364,21 +392,21 @@ export abstract class FakeServer<
         continue;
       }
       Object.assign(call, { route, params: found.params, match: found.match });
-      const unknown = route.query ? [...new Set(call.query.keys())].filter((k) =>
-        !route.query!.includes(k)
-      ) : [];
+      const unknown = route.query
+        ? [...new Set(call.query.keys())].filter((k) => !route.query!.includes(k))
+        : [];
       return unknown.length ? this.undocumentedQuery(call, unknown) : undefined;
     }
     return allowed.length ? this.wrongMethod(call, allowed) : this.unknownRoute(call);
   }
 
   /** Serve the request from the route table; `path` when routes sit below a prefix. */
-  protected async dispatch(call: Call<R>, path: string = call.path): Promise<Reply> {
+  protected dispatch(call: Call<R>, path: string = call.path): Reply | Promise<Reply> {
     if (!call.route) {
       const refused = this.resolve(call, path);
       if (refused) return refused;
     }
-    return await call.route!.handler(call);
+    return call.route!.handler(call);
   }
 
   // -------------------------------------------------------------------------

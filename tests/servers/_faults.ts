@@ -22,6 +22,8 @@
  * @module
  */
 
+import { LocalServer } from "./_base.ts";
+
 /** One request as the server saw it. */
 export interface RecordedRequest {
   method: string;
@@ -48,31 +50,20 @@ export type FaultHandler = (
 ) => Response | Promise<Response>;
 
 /** A local HTTP server whose answers a test scripts. */
-export class FaultServer {
+export class FaultServer extends LocalServer {
   /** Every request, in arrival order. */
   readonly requests: RecordedRequest[] = [];
   /** The current answer; may be replaced mid-test. */
   handler: FaultHandler;
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
-  readonly port: number;
 
-  #server: Deno.HttpServer<Deno.NetAddr>;
-  #closing = new AbortController();
-  #closed: Promise<void> | undefined;
   #waiters: { count: number; resolve: () => void }[] = [];
 
   private constructor(handler: FaultHandler) {
+    super();
     this.handler = handler;
-    this.#server = Deno.serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      onListen() {},
-      // A throwing handler is a plain 500; stay quiet about it.
-      onError: () => new Response("handler threw", { status: 500 }),
-    }, (request) => this.#handle(request));
-    this.port = this.#server.addr.port;
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = this.origin;
   }
 
   /** Start on a free port; the default handler answers `200 ok`. */
@@ -89,13 +80,9 @@ export class FaultServer {
    * For handlers: a response that never comes while the server runs. On
    * close it settles (503), so the server can shut down.
    */
-  hang(): Promise<Response> {
-    return new Promise((resolve) => {
-      const signal = this.#closing.signal;
-      const done = () => resolve(new Response("closing", { status: 503 }));
-      if (signal.aborted) return done();
-      signal.addEventListener("abort", done, { once: true });
-    });
+  async hang(): Promise<Response> {
+    await this.wait(Infinity);
+    return new Response("closing", { status: 503 });
   }
 
   /** Resolves once at least `count` requests have arrived. */
@@ -104,21 +91,12 @@ export class FaultServer {
     return new Promise((resolve) => this.#waiters.push({ count, resolve }));
   }
 
-  /** Stop serving; hanging handlers are released. Resolves when the server is down. */
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closing.abort();
-      this.#closed = this.#server.shutdown();
-    }
-    return this.#closed;
+  // A throwing handler is a plain 500; stay quiet about it.
+  protected override onError(): Response {
+    return new Response("handler threw", { status: 500 });
   }
 
-  /** `await using server = FaultServer.start(...)` */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  async #handle(request: Request): Promise<Response> {
+  protected override async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const recorded: RecordedRequest = {
       method: request.method,

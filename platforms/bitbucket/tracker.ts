@@ -1,0 +1,104 @@
+/**
+ * The repository's Bitbucket issue tracker under the forge tracker. Issues
+ * have no labels, so PACE's open item is an open (`new` or `open`) issue
+ * whose `content.raw` ends with the item's hidden marker or whose title
+ * starts with the item's title prefix.
+ *
+ * @module
+ */
+
+import { type ForgeIssue, type IssueApi, issueNumber } from "../_pace/forge_tracker.ts";
+import { carriesMarker, markerComment } from "../_pace/names.ts";
+import type { ItemPlan } from "../_pace/plans.ts";
+import { type RenderedDoc, toMarkdown } from "../_pace/render.ts";
+import type { StoryStatus } from "../types.ts";
+import {
+  bbqlString,
+  type BitbucketConnection,
+  BODY_LIMIT,
+  type Link,
+  LIST_PAGELEN,
+  webUrl,
+} from "./connection.ts";
+
+interface Issue {
+  id: number;
+  title: string;
+  state: string;
+  content?: { raw?: string | null } | null;
+  links?: { html?: Link };
+}
+
+interface Comment {
+  id?: number;
+  content?: { raw?: string | null } | null;
+}
+
+const OPEN_ISSUE_STATES = new Set(["new", "open"]);
+
+/** The issue `kind` and `priority` PACE files each item with, by the kind in its marker. */
+const ISSUE_KINDS: Record<string, { kind: string; priority: string }> = {
+  hold: { kind: "bug", priority: "critical" },
+  advisory: { kind: "task", priority: "major" },
+  story: { kind: "enhancement", priority: "major" },
+};
+
+function toForgeIssue(issue: Issue): ForgeIssue {
+  return { id: issue.id, url: webUrl(issue) };
+}
+
+/** The issue API of one Bitbucket repository. */
+export function bitbucketIssues(bb: BitbucketConnection): IssueApi {
+  const body = (doc: RenderedDoc) => ({ raw: toMarkdown(doc, { maxLength: BODY_LIMIT }) });
+  const resolve = (id: number, state: "resolved" | "open") =>
+    bb.request("PUT", ["issues", id], { json: { state } });
+
+  return {
+    async find(plan: ItemPlan) {
+      const { titlePrefix, doc } = plan;
+      // BBQL's `~` is a case-insensitive "contains": every candidate is checked again, exactly.
+      const q = `(state = "new" OR state = "open") AND (content.raw ~ ${
+        bbqlString(markerComment(doc.marker))
+      } OR title ~ ${bbqlString(titlePrefix)})`;
+      const issues = await bb.all<Issue>(["issues"], { query: { q, pagelen: LIST_PAGELEN } });
+      const mine = issues.filter((issue) =>
+        OPEN_ISSUE_STATES.has(issue.state) &&
+        (carriesMarker(issue.content?.raw, doc.marker) || issue.title?.startsWith(titlePrefix))
+      );
+      // With several (a duplicate made by hand), the first filed is PACE's.
+      const first = mine.sort((a, b) => a.id - b.id)[0];
+      return first ? toForgeIssue(first) : undefined;
+    },
+
+    async create(plan: ItemPlan) {
+      const kind = ISSUE_KINDS[plan.doc.marker.split(":")[1]] ?? ISSUE_KINDS.advisory;
+      const issue = await bb.request<Issue>("POST", ["issues"], {
+        json: { title: plan.title, content: body(plan.doc), ...kind },
+      });
+      return toForgeIssue(issue);
+    },
+
+    async setStatus(id, status: StoryStatus) {
+      await resolve(issueNumber(id), status === "done" ? "resolved" : "open");
+    },
+
+    async hasComment(id, marker: string) {
+      const comments = await bb.all<Comment>(["issues", issueNumber(id), "comments"], {
+        query: { pagelen: LIST_PAGELEN },
+      });
+      return comments.some((comment) => carriesMarker(comment.content?.raw, marker));
+    },
+
+    async comment(id, doc: RenderedDoc) {
+      await bb.request("POST", ["issues", issueNumber(id), "comments"], {
+        json: { content: body(doc) },
+      });
+    },
+
+    async closePlan(number: number) {
+      await resolve(number, "resolved");
+    },
+
+    parseId: issueNumber,
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The connection the tracker and the probe share: settings from the
+ * environment, the shared HTTP client, and Jira's endpoints in the dialect of
+ * the deployment — Cloud (REST v3, ADF bodies, `/search/jql` with token
+ * pagination; the old `/rest/api/3/search` answers 410) or Data Center/Server
+ * (REST v2, wiki bodies, `/search` with `startAt`). A refusal (401, 403, an
+ * unknown project) gains a hint saying what to change.
+ *
+ * @module
+ */
+
+import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
+import type { RenderedDoc } from "../_pace/render.ts";
+import type { ResolvedContext } from "../types.ts";
+import { type AdfDoc, toAdf } from "./adf.ts";
+import { isJiraKey } from "./jql.ts";
+import { readJiraSettings } from "./settings.ts";
+import { toJiraWiki } from "./wiki.ts";
+
+/** Jira's text fields (description, comment) hold at most 32 767 characters. */
+const BODY_LIMIT = 32_000;
+/** Results per search page. */
+const PAGE_SIZE = 50;
+/** The most pages one listing reads. */
+export const MAX_PAGES = 20;
+
+/** A status, with the category that decides open or done. */
+export interface JiraStatus {
+  name?: string;
+  statusCategory?: { key?: string; name?: string };
+}
+
+/** An issue as a search or a create answers it. */
+export interface JiraIssue {
+  id: string;
+  key: string;
+  fields?: { summary?: string; labels?: string[]; status?: JiraStatus };
+}
+
+/** The configured project, as `GET /project/{key}` describes it. */
+export interface JiraProject {
+  id?: string;
+  key: string;
+  name?: string;
+  issueTypes?: { name?: string; subtask?: boolean }[];
+}
+
+/** The same error with a hint appended, still an {@linkcode HttpError}. */
+function withHint(error: HttpError, hint: string): HttpError {
+  return new HttpError(`${error.message} \u2014 ${hint}`, {
+    status: error.status,
+    kind: error.kind,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    body: error.body,
+  });
+}
+
+/** One project on one Jira, as the tracker talks to it. */
+export class JiraConnection {
+  /** `JIRA_URL` without trailing slashes (context path kept). */
+  readonly baseUrl: string;
+  /** Jira Cloud (REST v3, ADF, Basic) rather than Data Center (REST v2, wiki, Bearer). */
+  readonly cloud: boolean;
+  /** `JIRA_PROJECT_KEY`, upper case. */
+  readonly projectKey: string;
+  readonly #context: ResolvedContext;
+  readonly #authorization: string | undefined;
+  #client: HttpClient | undefined;
+
+  /** Connect as the environment of `context` says. */
+  constructor(context: ResolvedContext) {
+    this.#context = context;
+    const settings = readJiraSettings(context.env, context);
+    this.baseUrl = settings.url;
+    this.cloud = settings.cloud;
+    this.projectKey = settings.projectKey;
+    this.#authorization = settings.authorization;
+  }
+
+  /** `Jira Cloud (REST v3)` or `Jira Data Center/Server (REST v2)`. */
+  get flavour(): string {
+    return this.cloud ? "Jira Cloud (REST v3)" : "Jira Data Center/Server (REST v2)";
+  }
+
+  // Built on first use: a connection whose settings are incomplete is never asked to send.
+  get #http(): HttpClient {
+    const { secrets, fetch, logger } = this.#context;
+    this.#client ??= new HttpClient({
+      baseUrl: `${this.baseUrl}/`,
+      platform: "Jira",
+      secrets,
+      fetch,
+      logger,
+      headers: { accept: "application/json" },
+      credentials: this.#authorization ? { authorization: this.#authorization } : {},
+    });
+    return this.#client;
+  }
+
+  /** `JIRA_URL/browse/KEY`. */
+  browseUrl(key: string): string {
+    return `${this.baseUrl}/browse/${encodeURIComponent(key)}`;
+  }
+
+  /** A body in the deployment's format: ADF on Cloud, wiki markup on Data Center. */
+  render(doc: RenderedDoc): AdfDoc | string {
+    return this.cloud
+      ? toAdf(doc, { maxLength: BODY_LIMIT })
+      : toJiraWiki(doc, { maxLength: BODY_LIMIT });
+  }
+
+  /** Send one request to `rest/api/{2|3}/path` (callers encode every part). */
+  async request<T>(method: string, path: string, init: JsonRequest = {}): Promise<T> {
+    const api = `rest/api/${this.cloud ? "3" : "2"}/${path}`;
+    try {
+      return (await this.#http.request<T>(method, api, init)).data;
+    } catch (error) {
+      throw this.#explain(error);
+    }
+  }
+
+  #explain(error: unknown): unknown {
+    if (!(error instanceof HttpError)) return error;
+    const key = this.projectKey;
+    if (error.status === 401) {
+      return withHint(
+        error,
+        this.cloud
+          ? "Jira Cloud did not accept the credentials: JIRA_TOKEN must be an API token " +
+            "(id.atlassian.com \u2192 Security \u2192 API tokens) of the account whose email is JIRA_EMAIL"
+          : "Jira did not accept JIRA_TOKEN: it must be a personal access token " +
+            "(Profile \u2192 Personal Access Tokens); for Jira Cloud set JIRA_EMAIL too",
+      );
+    }
+    if (error.status === 403) {
+      return withHint(
+        error,
+        `the Jira account lacks a permission in project ${key} (it needs Browse projects, ` +
+          "Create issues, Add comments and Transition issues)" +
+          (this.cloud ? ", or Jira Cloud wants a CAPTCHA solved after failed logins" : ""),
+      );
+    }
+    if (error.status === 400 && /does not exist for the field 'project'/i.test(error.body)) {
+      return withHint(error, `JIRA_PROJECT_KEY "${key}" is not a project this account can see`);
+    }
+    return error;
+  }
+
+  /** Every issue the JQL finds (up to {@linkcode MAX_PAGES} pages), with `fields`. */
+  async search(jql: string, fields: string[]): Promise<JiraIssue[]> {
+    const found: JiraIssue[] = [];
+    const query = { jql, fields: fields.join(","), maxResults: PAGE_SIZE };
+    if (this.cloud) {
+      let nextPageToken: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const data = await this.request<
+          { issues?: JiraIssue[]; nextPageToken?: string | null; isLast?: boolean }
+        >("GET", "search/jql", { query: { ...query, nextPageToken } });
+        found.push(...(data?.issues ?? []));
+        // Cloud leaves nextPageToken out on the last page (JRACLOUD-92184).
+        nextPageToken = data?.nextPageToken ?? undefined;
+        if (data?.isLast === true || !nextPageToken) break;
+      }
+    } else {
+      let startAt = 0;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const data = await this.request<{ issues?: JiraIssue[]; total?: number }>(
+          "GET",
+          "search",
+          { query: { ...query, startAt } },
+        );
+        const batch = data?.issues ?? [];
+        found.push(...batch);
+        startAt += batch.length;
+        if (batch.length === 0 || startAt >= (data?.total ?? 0)) break;
+      }
+    }
+    return found.filter((issue) => isJiraKey(issue?.key));
+  }
+
+  /** The configured project, as Jira describes it. */
+  project(): Promise<JiraProject> {
+    return this.request<JiraProject>("GET", `project/${encodeURIComponent(this.projectKey)}`);
+  }
+}

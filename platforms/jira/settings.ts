@@ -1,0 +1,108 @@
+/**
+ * Jira's settings: which Jira, which dialect (Cloud or Data Center), which
+ * credential, which project, and which issue type and priority each kind of
+ * item gets. Read by the connection and by the platform's definition (what
+ * is missing), without loading any request code.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { Settings } from "../_core/settings.ts";
+import type { Env, ResolvedContext } from "../types.ts";
+
+/**
+ * Issue types and priorities used when the `JIRA_*_ISSUE_TYPE` /
+ * `JIRA_*_PRIORITY` variables are not set. The story carries no priority:
+ * Jira gives it the project's default.
+ *
+ * @example
+ * ```ts
+ * import { JIRA_ISSUE_DEFAULTS } from "@pace/platforms";
+ * console.log(JIRA_ISSUE_DEFAULTS.hold); // { issueType: "Bug", priority: "High" }
+ * ```
+ */
+export const JIRA_ISSUE_DEFAULTS: {
+  readonly hold: { readonly issueType: string; readonly priority: string };
+  readonly advisory: { readonly issueType: string; readonly priority: string };
+  readonly story: { readonly issueType: string };
+} = {
+  hold: { issueType: "Bug", priority: "High" },
+  advisory: { issueType: "Task", priority: "Medium" },
+  story: { issueType: "Story" },
+};
+
+/** Which PACE item a create is for: decides the issue type, the priority and their variables. */
+export type ItemKind = keyof typeof JIRA_ISSUE_DEFAULTS;
+
+/** The issue type and priority of one kind of item, with the variables that set them. */
+export interface KindSettings {
+  issueType: string;
+  issueTypeVar: string;
+  priority?: string;
+  priorityVar?: string;
+}
+
+/** Jira's settings, read once; `problems` lists what keeps them from working. */
+export interface JiraSettings {
+  /** `JIRA_URL` without trailing slashes (a context path kept): links and REST both start here. */
+  url: string;
+  /** Jira Cloud (REST v3, ADF, Basic email:token) rather than Data Center (REST v2, wiki, Bearer). */
+  cloud: boolean;
+  /** `JIRA_PROJECT_KEY`, upper case. */
+  projectKey: string;
+  /** The `authorization` header, or `undefined` without a token. */
+  authorization: string | undefined;
+  problems: string[];
+}
+
+/** A project key: a letter, then letters, digits or `_` (Jira's keys have at least two). */
+const PROJECT_KEY = /^[A-Za-z][A-Za-z0-9_]+$/;
+
+/**
+ * Read `JIRA_URL`, `JIRA_TOKEN`, `JIRA_PROJECT_KEY` and `JIRA_EMAIL` (set:
+ * Cloud). With `context`, the token and the Basic pair are registered for
+ * masking before anything can print them.
+ */
+export function readJiraSettings(env: Env, context?: ResolvedContext): JiraSettings {
+  const settings = new Settings(env, context?.secrets);
+  const url = settings.url("JIRA_URL");
+  const token = settings.secret("JIRA_TOKEN");
+  const key = settings.matching(
+    "JIRA_PROJECT_KEY",
+    PROJECT_KEY,
+    "a project key like PACE (letters, digits, _)",
+  );
+  const email = settings.optional("JIRA_EMAIL");
+  // The Basic header carries base64(`email:token`): mask the pair in every form.
+  if (email && token) context?.secrets.add(`${email}:${token}`);
+  const authorization = !token
+    ? undefined
+    : email
+    ? `Basic ${Buffer.from(`${email}:${token}`).toString("base64")}`
+    : `Bearer ${token}`;
+  return {
+    url,
+    cloud: email !== undefined,
+    projectKey: key ? key[0].toUpperCase() : "",
+    authorization,
+    problems: settings.problems,
+  };
+}
+
+/** The issue type (and, but for the story, the priority) of `kind`, from its variables. */
+export function kindSettings(env: Env, kind: ItemKind): KindSettings {
+  const settings = new Settings(env);
+  const upper = kind.toUpperCase();
+  const issueTypeVar = `JIRA_${upper}_ISSUE_TYPE`;
+  const defaults: { issueType: string; priority?: string } = JIRA_ISSUE_DEFAULTS[kind];
+  const chosen: KindSettings = {
+    issueTypeVar,
+    issueType: settings.optional(issueTypeVar) ?? defaults.issueType,
+  };
+  if (defaults.priority !== undefined) {
+    chosen.priorityVar = `JIRA_${upper}_PRIORITY`;
+    chosen.priority = settings.optional(chosen.priorityVar) ?? defaults.priority;
+  }
+  return chosen;
+}

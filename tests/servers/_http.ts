@@ -1,0 +1,190 @@
+/**
+ * The HTTP pieces the fake platform servers share: replies, path templates,
+ * credentials and offset pages. Plain functions, no server state.
+ *
+ * ```ts
+ * matchPath("/projects/:id/pipelines", "/projects/g%2Fp/pipelines"); // { params: { id: "g/p" } }
+ * checkCredentials(headers, [{ scheme: "bearer", token: "t0ken" }]); // { ok: true, … }
+ * json(201, { id: 1 }); // { status: 201, body: { id: 1 } }
+ * ```
+ *
+ * @module
+ */
+
+// ---------------------------------------------------------------------------
+// Replies
+
+/** An answer before it is written. */
+export interface Reply {
+  status: number;
+  /** A string is sent as it is; anything else as JSON; `undefined`: no body. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A JSON answer (a string `body` is sent as is: a malformed body). */
+export function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
+  return headers ? { status, body, headers } : { status, body };
+}
+
+/** A plain-text answer. */
+export function text(status: number, body: string, headers?: Record<string, string>): Reply {
+  return { status, body, headers: { "content-type": "text/plain;charset=utf-8", ...headers } };
+}
+
+/** An HTML answer. */
+export function html(status: number, body: string, headers?: Record<string, string>): Reply {
+  return { status, body, headers: { "content-type": "text/html;charset=utf-8", ...headers } };
+}
+
+/** An answer without a body (`204` unless told). */
+export function empty(status = 204, headers?: Record<string, string>): Reply {
+  return headers ? { status, headers } : { status };
+}
+
+// ---------------------------------------------------------------------------
+// Paths
+
+/** `decodeURIComponent`, or `undefined` for a malformed escape. */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Match `path` against a template (`/a/:name/b`: a `:name` segment matches one
+ * non-empty segment, decoded) or a RegExp (named groups become params).
+ */
+export function matchPath(
+  pattern: string | RegExp,
+  path: string,
+): { params: Record<string, string>; match?: RegExpExecArray } | undefined {
+  if (pattern instanceof RegExp) {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(path);
+    if (!match) return undefined;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      if (value !== undefined) params[name] = decodeSegment(value) ?? value;
+    }
+    return { params, match };
+  }
+  const parts = pattern.replace(/^\//, "").split("/");
+  const segments = path.replace(/^\//, "").split("/");
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].startsWith(":")) {
+      const value = decodeSegment(segments[i]);
+      if (!value) return undefined;
+      params[parts[i].slice(1)] = value;
+    } else if (parts[i] !== segments[i]) {
+      return undefined;
+    }
+  }
+  return { params };
+}
+
+// ---------------------------------------------------------------------------
+// Credentials
+
+/** One way a request may prove who it is; `name` tells the accepted ones apart. */
+export type Credential =
+  | { scheme: "bearer" | "token"; token: string; name?: string }
+  | { scheme: "basic"; user: string; password: string; name?: string }
+  | { header: string; token: string; name?: string };
+
+/** How a request's credentials compare with the accepted ones. */
+export type AuthCheck =
+  | { ok: true; credential: Credential; user?: string }
+  | {
+    ok: false;
+    /** The `Authorization` scheme presented (lower case), a token header's name, or `"none"`. */
+    scheme: string;
+    /** Whether an accepted credential uses that scheme (only the secret was wrong). */
+    known: boolean;
+    /** The user of a Basic credential, when it decoded. */
+    user?: string;
+  };
+
+/** UTF-8 text in base64. */
+export function base64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** `Basic base64(user:secret)`. */
+export function basicAuthorization(user: string, secret: string): string {
+  return `Basic ${base64(`${user}:${secret}`)}`;
+}
+
+/** The user and secret of a Basic credential (the part after `Basic `). */
+export function parseBasic(value: string): { user: string; secret: string } | undefined {
+  if (!/^[A-Za-z0-9+/=]+$/.test(value)) return undefined;
+  try {
+    const text = new TextDecoder().decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
+    const colon = text.indexOf(":");
+    return colon < 0 ? undefined : { user: text.slice(0, colon), secret: text.slice(colon + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compare the request's `Authorization` (and token headers) with the `accepted` credentials. */
+export function checkCredentials(headers: Headers, accepted: readonly Credential[]): AuthCheck {
+  const authorization = headers.get("authorization") ?? "";
+  const parsed = /^(\S+)\s+(.*?)\s*$/.exec(authorization);
+  const scheme = parsed ? parsed[1].toLowerCase() : authorization ? "unknown" : "none";
+  const value = parsed?.[2] ?? "";
+  const basic = scheme === "basic" ? parseBasic(value) : undefined;
+  if (accepted.length === 0) return { ok: true, credential: { header: "", token: "" } };
+  for (const credential of accepted) {
+    if ("header" in credential) {
+      if (headers.get(credential.header) === credential.token) return { ok: true, credential };
+    } else if (credential.scheme === "basic") {
+      if (basic && basic.user === credential.user && basic.secret === credential.password) {
+        return { ok: true, credential, user: basic.user };
+      }
+    } else if (credential.scheme === scheme && value === credential.token) {
+      return { ok: true, credential };
+    }
+  }
+  const header = accepted.find((c) => "header" in c && headers.has(c.header));
+  if (header && "header" in header) return { ok: false, scheme: header.header, known: true };
+  const known = accepted.some((c) => "scheme" in c && c.scheme === scheme);
+  return { ok: false, scheme, known, user: basic?.user };
+}
+
+// ---------------------------------------------------------------------------
+// Pages
+
+/** One page of a list cut by offset. */
+export interface Page<T> {
+  items: T[];
+  /** 1-based. */
+  page: number;
+  size: number;
+  total: number;
+  /** At least 1. */
+  pages: number;
+}
+
+/** Page `page` (1-based) of `items`, `size` a page. */
+export function pageOf<T>(items: T[], page: number, size: number): Page<T> {
+  return {
+    items: items.slice((page - 1) * size, page * size),
+    page,
+    size,
+    total: items.length,
+    pages: Math.max(1, Math.ceil(items.length / size)),
+  };
+}
+
+/** A `Link` header: `<href>; rel="rel"`, joined. */
+export function linkHeader(links: [rel: string, href: string][]): string {
+  return links.map(([rel, href]) => `<${href}>; rel="${rel}"`).join(", ");
+}

@@ -1,0 +1,176 @@
+/**
+ * What the fake Bitbucket answers with: the JSON shapes of its resources (as
+ * api.bitbucket.org writes them, links included) and its error bodies.
+ *
+ * @module
+ */
+
+import type { Reply } from "../_base.ts";
+import type { FakeBitbucket } from "../bitbucket.ts";
+import type { Issue, IssueComment, Pipeline, PipelineStatus, PipelineVariable, PullRequest } from "./model.ts";
+
+/** Bitbucket's error body: `{"type": "error", "error": {"message": …}}`. */
+export function bbError(status: number, message: string, extra: Record<string, unknown> = {}): Reply {
+  return { status, body: { type: "error", error: { message, ...extra } } };
+}
+
+export const REPO_NOT_FOUND = "You may not have access to this repository or it no longer exists in " +
+  "this workspace. If you think this repository exists and you have access, make sure you are " +
+  "authenticated.";
+export const BASIC_401 = "Login failed due to incorrect login credentials or method.\n" +
+  "For information on authentication methods for Bitbucket Cloud APIs, visit:\n" +
+  "    https://developer.atlassian.com/cloud/bitbucket/rest/intro/#authentication\n";
+export const TOKEN_401 = "Token is invalid, expired, or not supported for this endpoint.";
+
+/** Error text for a second open pull request from the same source branch. */
+export const ALREADY_OPEN = "There is already an open pull request for this source branch.";
+
+#api(): string {
+  return `${bb.url}/repositories/${bb.workspace}/${bb.repoSlug}`;
+}
+
+export function repoRef(bb: FakeBitbucket) {
+  return {
+    type: "repository",
+    full_name: `${bb.workspace}/${bb.repoSlug}`,
+    name: bb.repoSlug,
+    uuid: "{0b5fbd6c-4f47-4b9a-9c0c-5e2f1f3b7a11}",
+    links: { html: { href: bb.webRepoUrl } },
+  };
+}
+
+export function repoView(bb: FakeBitbucket) {
+  return {
+    ...repoRef(bb),
+    slug: bb.repoSlug,
+    is_private: true,
+    scm: "git",
+    has_issues: bb.hasIssues,
+    has_wiki: false,
+    fork_policy: "no_public_forks",
+    mainbranch: { type: "branch", name: bb.mainBranch },
+    workspace: { type: "workspace", slug: bb.workspace, name: bb.workspace },
+    links: {
+      self: { href: api(bb) },
+      html: { href: bb.webRepoUrl },
+      pullrequests: { href: `${api(bb)}/pullrequests` },
+      issues: { href: `${api(bb)}/issues` },
+    },
+  };
+}
+
+export function stateView(bb: FakeBitbucket, status: PipelineStatus) {
+  if (status === "PENDING") return { type: "pipeline_state_pending", name: "PENDING" };
+  if (status === "IN_PROGRESS" || status === "PAUSED") {
+    const stage = status === "PAUSED" ? "PAUSED" : "RUNNING";
+    return {
+      type: "pipeline_state_in_progress",
+      name: "IN_PROGRESS",
+      stage: { type: `pipeline_state_in_progress_${stage.toLowerCase()}`, name: stage },
+    };
+  }
+  return {
+    type: "pipeline_state_completed",
+    name: "COMPLETED",
+    result: { type: `pipeline_state_completed_${status.toLowerCase()}`, name: status },
+  };
+}
+
+export function pipelineView(bb: FakeBitbucket, p: Pipeline) {
+  const self = `${api(bb)}/pipelines/${encodeURIComponent(p.uuid)}`;
+  return {
+    type: "pipeline",
+    uuid: p.uuid,
+    build_number: p.build_number,
+    creator: { type: "user", display_name: "PACE Bot", uuid: "{6d1c-pace-bot}" },
+    repository: repoRef(bb),
+    target: {
+      type: "pipeline_ref_target",
+      ref_type: "branch",
+      ref_name: p.ref_name,
+      selector: { type: "branches", pattern: p.ref_name },
+      commit: { type: "commit", hash: p.commit },
+    },
+    trigger: { type: "pipeline_trigger_push", name: "PUSH" },
+    state: stateView(bb, p.status),
+    created_on: p.created_on,
+    ...(p.completed_on ? { completed_on: p.completed_on } : {}),
+    build_seconds_used: 42,
+    links: { self: { href: self }, steps: { href: `${self}/steps` } },
+  };
+}
+
+export function pullView(bb: FakeBitbucket, p: PullRequest) {
+  const branch = (name: string) => ({
+    branch: { name },
+    commit: { type: "commit", hash: "0".repeat(12) },
+    repository: repoRef(bb),
+  });
+  return {
+    type: "pullrequest",
+    id: p.id,
+    title: p.title,
+    description: p.description,
+    summary: { type: "rendered", raw: p.description, markup: "markdown", html: "" },
+    state: p.state,
+    author: { type: "user", display_name: "PACE Bot" },
+    source: branch(p.source),
+    destination: branch(p.destination),
+    close_source_branch: p.close_source_branch,
+    created_on: p.created_on,
+    updated_on: p.created_on,
+    links: {
+      self: { href: `${api(bb)}/pullrequests/${p.id}` },
+      html: { href: `${bb.webRepoUrl}/pull-requests/${p.id}` },
+    },
+  };
+}
+
+export function issueView(bb: FakeBitbucket, i: Issue) {
+  const self = `${api(bb)}/issues/${i.id}`;
+  return {
+    type: "issue",
+    id: i.id,
+    title: i.title,
+    state: i.state,
+    kind: i.kind,
+    priority: i.priority,
+    content: { type: "rendered", raw: i.content, markup: "markdown", html: "" },
+    reporter: { type: "user", display_name: "PACE Bot" },
+    assignee: null,
+    repository: repoRef(bb),
+    created_on: i.created_on,
+    updated_on: i.updated_on,
+    votes: 0,
+    watches: 1,
+    links: {
+      self: { href: self },
+      html: { href: `${bb.webRepoUrl}/issues/${i.id}` },
+      comments: { href: `${self}/comments` },
+    },
+  };
+}
+
+export function commentView(bb: FakeBitbucket, c: IssueComment) {
+  return {
+    type: "issue_comment",
+    id: c.id,
+    content: { type: "rendered", raw: c.raw, markup: "markdown", html: "" },
+    user: { type: "user", display_name: "PACE Bot" },
+    created_on: c.created_on,
+    links: {
+      self: { href: `${api(bb)}/issues/${c.issue_id}/comments/${c.id}` },
+      html: { href: `${bb.webRepoUrl}/issues/${c.issue_id}#comment-${c.id}` },
+    },
+  };
+}
+
+export function variableView(bb: FakeBitbucket, v: PipelineVariable) {
+  return {
+    type: "pipeline_variable",
+    uuid: v.uuid,
+    key: v.key,
+    secured: v.secured,
+    ...(v.secured ? {} : { value: v.value }),
+  };
+}
