@@ -90,6 +90,6 @@ export { permissionFlags, requiredPermissions } from "./platforms/permissions.ts
 export { localPlatform } from "./platforms/local.ts";
 export { GITHUB_API_VERSION, GITHUB_DEFAULT_API_URL, githubPlatform } from "./platforms/github.ts";
 export { BITBUCKET_DEFAULT_API_URL, bitbucketPlatform } from "./platforms/bitbucket.ts";
-export { JIRA_ISSUE_DEFAULTS, jiraPlatform, JiraTrackerAdapter } from "./platforms/jira.ts";
+export { JIRA_ISSUE_DEFAULTS, jiraPlatform } from "./platforms/jira.ts";
 export { jenkinsPlatform } from "./platforms/jenkins.ts";
 export { GITLAB_DEFAULT_URL, gitlabPlatform } from "./platforms/gitlab.ts";

@@ -17,18 +17,14 @@
  * @module
  */
 
-import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildAdapter } from "./platforms/registry.ts";
-import type {
-  AdapterContext,
-  CIAdapter,
-  CiResult,
-  Env,
-  Logger,
-  PlatformDefinition,
-  TrackerAdapter,
-} from "./platforms/types.ts";
+import { branchingSteps } from "./platforms/_contract/branching_steps.ts";
+import { assertNoSecret } from "./platforms/_contract/checks.ts";
+import { ciSteps } from "./platforms/_contract/ci_steps.ts";
+import { guardSteps } from "./platforms/_contract/guard_steps.ts";
+import { createRun, filesUnder, type KitRun, type Step } from "./platforms/_contract/run.ts";
+import { trackerSteps } from "./platforms/_contract/tracker_steps.ts";
+import type { Env, Logger, PlatformDefinition } from "./platforms/types.ts";
 
 /**
  * A logger that keeps every line, for assertions.
@@ -156,12 +152,17 @@ export interface ContractFixture {
   env?: Env;
   /** Base fetch, when the server needs a special one. */
   fetch?: typeof fetch;
-  /** How many requests the server has received; enables "no request" checks. */
+  /**
+   * How many requests the server has received. The kit counts the requests
+   * the adapters send through its fetch itself; this adds what the server saw.
+   */
   requestCount?: () => number;
   /** Values that must never appear in logs, results or files. */
   secrets?: string[];
   /** Make `openReviewPr(day)` possible (e.g. create the `pace/review-day-N` branch). */
   prepareReview?: (day: number) => void | Promise<void>;
+  /** Make the branching steps possible (e.g. create `main` on the server). */
+  prepareBranches?: () => void | Promise<void>;
   /** Stop the server. */
   close?: () => void | Promise<void>;
 }
@@ -185,41 +186,26 @@ export interface ContractOptions {
   missingCredentials?: { env: Env; mentions: string };
 }
 
-const CONCLUSIONS = ["success", "failure", "cancelled", "no_runs", "timeout"];
-const BAD_SHAS = [
-  "",
-  "xyz",
-  "abc12",
-  "g".repeat(40),
-  "a".repeat(41),
-  "../../etc/passwd",
-  "1234567 ",
-];
-
-function assertCiResult(result: CiResult, sha: string): void {
-  assert.ok(CONCLUSIONS.includes(result.conclusion), `unknown conclusion ${result.conclusion}`);
-  assert.equal(typeof result.url, "string");
-  assert.equal(typeof result.name, "string");
-  assert.equal(result.sha, sha, "the SHA asked for is echoed");
-  if (result.error !== undefined) assert.equal(typeof result.error, "string");
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) out.push(...await filesUnder(path));
-    else if (entry.isFile) out.push(path);
-  }
-  return out;
-}
-
 /**
- * Run the behavioural contract against a platform, as `t.step`s: methods
- * never reject, results have the contract's shape, invalid SHAs are refused
- * without a request, aborts resolve `cancelled`, empty advisories create
- * nothing, creates are idempotent per day, kind and agent, missing artifacts
- * and damaged files do not crash, secrets never leak.
+ * Run the behavioural contract against a platform, as `t.step`s, building
+ * every adapter through the same guard as the package's factory.
+ *
+ * - CI: invalid SHAs are refused without a request, waits resolve a
+ *   contract-shaped result (`cancelled` when aborted), the review PR is
+ *   created once, the daily summary is a log line resolving `true`,
+ *   variables come from the environment first.
+ * - Tracker: creates are idempotent per day, kind and agent (a re-run writes
+ *   nothing), damaged or missing artifacts do not crash, the pushed story
+ *   moves and takes its handoff comment once (`true`), and without a
+ *   recorded story both resolve `false` and do nothing.
+ * - Branching (when the definition has it): invalid branch names are refused
+ *   without a request, the hierarchy is built once, a pull request is opened
+ *   once.
+ * - The guard: with every request refused each method resolves (empty when
+ *   it needed the network), impossible days are refused before the adapter
+ *   runs, a secret quoted in an adapter's error is masked, and without
+ *   credentials nothing is sent.
+ * - Secrets never appear in logs, results or files.
  *
  * @example
  * ```ts ignore
@@ -233,219 +219,53 @@ export async function testPlatformContract(
   options: ContractOptions,
 ): Promise<void> {
   const { definition } = options;
-  const repoRoot = await Deno.makeTempDir({ prefix: `pace-contract-${definition.name}-` });
-  const paceDir = await writeSamplePace(repoRoot);
-  const fixture = await options.setup?.() ?? {};
-  const logger = captureLogger();
-  const results: unknown[] = [];
-  const requests = () => fixture.requestCount?.() ?? 0;
-  const context = (env: Env = {}): AdapterContext => ({
-    env: { ...fixture.env, PACE_CONTRACT_VAR: "from-env", ...env },
-    repoRoot,
-    fetch: fixture.fetch,
-    logger,
-  });
-  const build = <S extends "ci" | "tracker">(side: S, env?: Env) =>
-    definition[side] ? buildAdapter(definition, side, context(env)) : undefined;
-  const dayDir = (day: number) => join(paceDir, `day-${day}`);
-  const keep = <T>(value: T): T => {
-    results.push(value);
-    return value;
+  const step: Step = (name, fn) => t.step(name, fn);
+  const roots: string[] = [];
+  const sample = async (kind: string) => {
+    const root = await Deno.makeTempDir({ prefix: `pace-contract-${definition.name}-${kind}-` });
+    roots.push(root);
+    return { root, paceDir: await writeSamplePace(root) };
   };
-
+  let fixture: ContractFixture = {};
   try {
-    const ci = build("ci") as CIAdapter | undefined;
-    const tracker = build("tracker") as TrackerAdapter | undefined;
-
-    if (ci) {
-      await t.step("ci: platform name is set", () => {
-        assert.equal(ci.platform, definition.name);
-      });
-
-      await t.step("ci: an invalid SHA ends at once with no_runs, without a request", async () => {
-        for (const sha of BAD_SHAS) {
-          const before = requests();
-          const result: CiResult = keep(await ci.waitForCommitCi(sha, { timeoutMinutes: 0.05 }));
-          assertCiResult(result, sha);
-          assert.equal(result.conclusion, "no_runs", `SHA ${JSON.stringify(sha)}`);
-          assert.ok(result.error, `an error explains why ${JSON.stringify(sha)} was refused`);
-          assert.equal(requests(), before, `no request for SHA ${JSON.stringify(sha)}`);
-        }
-      });
-
-      await t.step("ci: an aborted wait resolves cancelled", async () => {
-        const sha = "0123456789abcdef0123456789abcdef01234567";
-        const controller = new AbortController();
-        controller.abort();
-        const result: CiResult = keep(
-          await ci.waitForCommitCi(sha, { signal: controller.signal, timeoutMinutes: 1 }),
-        );
-        assertCiResult(result, sha);
-        // Local has nothing to wait for and may answer before it looks at the signal.
-        assert.ok(["cancelled", "no_runs"].includes(result.conclusion), result.conclusion);
-      });
-
-      await t.step("ci: a short wait resolves with a contract-shaped result", async () => {
-        const sha = "fedcba9876543210fedcba9876543210fedcba98";
-        const progress: number[] = [];
-        const result: CiResult = keep(
-          await ci.waitForCommitCi(sha, {
-            timeoutMinutes: 0.003,
-            pollIntervalSeconds: 0.02,
-            onProgress: (p) => progress.push(p.polls),
-          }),
-        );
-        assertCiResult(result, sha);
-        for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1]);
-      });
-
-      await t.step("ci: the review PR is created once and found on a re-run", async () => {
-        await fixture.prepareReview?.(SAMPLE_DAYS.gate);
-        const first = keep(await ci.openReviewPr(SAMPLE_DAYS.gate, paceDir, "contract note"));
-        assert.equal(typeof first, "string");
-        assert.notEqual(first, "", "openReviewPr returns a URL or path");
-        const second = keep(await ci.openReviewPr(SAMPLE_DAYS.gate, paceDir));
-        assert.equal(second, first, "a re-run returns the existing review PR");
-      });
-
-      await t.step("ci: the daily summary is one log line", async () => {
-        const before = requests();
-        await ci.postDailySummary(SAMPLE_DAYS.held, { gate_decision: "HOLD" });
-        await ci.postDailySummary(SAMPLE_DAYS.shipped, { gate_decision: "SHIP" });
-        await ci.postDailySummary(9, {});
-        const text = logger.text();
-        assert.ok(text.includes(`Day ${SAMPLE_DAYS.held} summary: \u{1F534} HOLD`));
-        assert.ok(text.includes(`Day ${SAMPLE_DAYS.shipped} summary: \u2705 SHIP`));
-        assert.ok(text.includes("Day 9 summary: \u{1F534} UNKNOWN"));
-        assert.equal(requests(), before, "the daily summary makes no API call");
-      });
-
-      await t.step("ci: variables come from the environment first", async () => {
-        assert.equal(await ci.getVariable("PACE_CONTRACT_VAR"), "from-env");
-        const set = keep(await ci.setVariable("PACE_CONTRACT_SET", "value-1"));
-        assert.equal(typeof set, "boolean");
-        if (set) assert.equal(await ci.getVariable("PACE_CONTRACT_SET"), "value-1");
-      });
-
-      await t.step("ci: the job summary resolves", async () => {
-        await ci.writeJobSummary("# PACE\n\nDay 3 held.\n");
-      });
-    }
-
-    if (tracker) {
-      await t.step("tracker: platform name is set", () => {
-        assert.equal(tracker.platform, definition.name);
-      });
-
-      await t.step("tracker: an empty advisory list creates nothing", async () => {
-        const before = requests();
-        assert.equal(await tracker.pushAdvisoryItems(SAMPLE_DAYS.held, [], "SENTINEL"), "");
-        assert.equal(requests(), before, "no request for an empty list");
-      });
-
-      await t.step("tracker: the escalation is created once per day", async () => {
-        const first = keep(await tracker.openEscalationIssue(SAMPLE_DAYS.held, dayDir(3)));
-        assert.notEqual(first, "", "openEscalationIssue returns a URL or path");
-        const again = keep(await tracker.openEscalationIssue(SAMPLE_DAYS.held, dayDir(3), "x"));
-        assert.equal(again, first, "a re-run returns the existing escalation");
-      });
-
-      await t.step("tracker: damaged or missing artifacts do not stop an escalation", async () => {
-        const damaged = keep(await tracker.openEscalationIssue(SAMPLE_DAYS.damaged, dayDir(2)));
-        assert.notEqual(damaged, "");
-        const missing = keep(await tracker.openEscalationIssue(30, dayDir(30)));
-        assert.notEqual(missing, "");
-        assert.notEqual(missing, damaged);
-      });
-
-      await t.step("tracker: advisories are one item per day and agent", async () => {
-        const items = [{ id: "S-1", finding: "Token printed in debug log" }];
-        const sentinel = keep(await tracker.pushAdvisoryItems(3, items, "SENTINEL"));
-        assert.notEqual(sentinel, "");
-        assert.equal(keep(await tracker.pushAdvisoryItems(3, items, "SENTINEL")), sentinel);
-        const conduit = keep(await tracker.pushAdvisoryItems(3, items, "CONDUIT"));
-        assert.notEqual(conduit, "");
-        assert.notEqual(conduit, sentinel, "another agent's findings are another item");
-      });
-
-      await t.step("tracker: the story is pushed once and recorded", async () => {
-        const first = keep(await tracker.pushStory(SAMPLE_DAYS.shipped, dayDir(1)));
-        assert.notEqual(first, "");
-        const ref = await Deno.readTextFile(join(dayDir(1), "story-ticket.yaml"));
-        assert.ok(ref.includes(first), "story-ticket.yaml records the URL");
-        assert.equal(keep(await tracker.pushStory(SAMPLE_DAYS.shipped, dayDir(1))), first);
-        assert.equal(await tracker.pushStory(40, dayDir(40)), "", "no story.md: nothing created");
-      });
-
-      await t.step("tracker: status changes, handoff and plan issues resolve", async () => {
-        await tracker.updateStoryStatus(1, dayDir(1), "done");
-        await tracker.updateStoryStatus(1, dayDir(1), "in_progress");
-        await tracker.updateStoryStatus(40, dayDir(40), "done");
-        await tracker.postHandoffComment(1, dayDir(1));
-        await tracker.postHandoffComment(40, dayDir(40));
-        await tracker.closePlanIssue(987654);
-      });
-
-      await t.step("tracker: a damaged story card does not crash", async () => {
-        const result = keep(await tracker.pushStory(SAMPLE_DAYS.damaged, dayDir(2)));
-        assert.equal(typeof result, "string");
-      });
-    }
-
-    if (options.missingCredentials) {
-      const { env, mentions } = options.missingCredentials;
-      await t.step(
-        "without credentials: constructs, logs the variable, returns empty",
-        async () => {
-          const lines = logger.lines.length;
-          const before = requests();
-          const bareContext = { ...context(), env: { PACE_CONTRACT_VAR: "from-env", ...env } };
-          const bareCi = definition.ci ? buildAdapter(definition, "ci", bareContext) : undefined;
-          const bareTracker = definition.tracker
-            ? buildAdapter(definition, "tracker", bareContext)
-            : undefined;
-          if (bareCi) {
-            const result = await bareCi.waitForCommitCi(
-              "0123456789abcdef0123456789abcdef01234567",
-              {
-                timeoutMinutes: 0.01,
-                pollIntervalSeconds: 0.01,
-              },
-            );
-            assert.equal(result.conclusion, "no_runs");
-            assert.equal(await bareCi.openReviewPr(SAMPLE_DAYS.gate, paceDir), "");
-            assert.equal(await bareCi.setVariable("X_VAR", "1"), false);
-          }
-          if (bareTracker) {
-            assert.equal(await bareTracker.openEscalationIssue(3, dayDir(3)), "");
-            assert.equal(
-              await bareTracker.pushAdvisoryItems(3, [{ id: "A", finding: "b" }], "SENTINEL"),
-              "",
-            );
-            assert.equal(await bareTracker.pushStory(1, dayDir(1)), "");
-          }
-          assert.equal(requests(), before, "no request without credentials");
-          assert.ok(
-            logger.lines.slice(lines).some((line) => line.includes(mentions)),
-            `the log names ${mentions}`,
-          );
-        },
-      );
-    }
-
-    if (fixture.secrets?.length) {
-      await t.step("secrets never appear in logs, results or files", async () => {
-        const haystacks = [logger.text(), JSON.stringify(results)];
-        for (const file of await filesUnder(repoRoot)) {
-          haystacks.push(new TextDecoder().decode(await Deno.readFile(file)));
-        }
-        for (const secret of fixture.secrets!) {
-          for (const text of haystacks) assert.ok(!text.includes(secret), "a secret leaked");
-        }
-      });
-    }
+    fixture = await options.setup?.() ?? {};
+    const main = await sample("main");
+    const run = createRun({
+      definition,
+      repoRoot: main.root,
+      paceDir: main.paceDir,
+      logger: captureLogger(),
+      env: fixture.env,
+      fetch: fixture.fetch,
+      serverRequests: fixture.requestCount,
+      secrets: fixture.secrets,
+      prepareReview: fixture.prepareReview,
+      prepareBranches: fixture.prepareBranches,
+    });
+    const ci = run.build("ci");
+    if (ci) await ciSteps(run, step, ci);
+    const tracker = run.build("tracker");
+    if (tracker) await trackerSteps(run, step, tracker);
+    const branching = run.build("branching");
+    if (branching) await branchingSteps(run, step, branching);
+    // A fresh .pace/: nothing the steps above recorded can stand in for a request.
+    const failing = await sample("failing");
+    await guardSteps(run.fork(failing.root, failing.paceDir), step, options.missingCredentials);
+    if (fixture.secrets?.length) await secretStep(run, step, roots);
   } finally {
     await fixture.close?.();
-    await Deno.remove(repoRoot, { recursive: true });
+    for (const root of roots) await Deno.remove(root, { recursive: true });
   }
+}
+
+async function secretStep(run: KitRun, step: Step, roots: string[]): Promise<void> {
+  await step("secrets never appear in logs, results or files", async () => {
+    const haystacks = [run.logger.text(), JSON.stringify(run.results)];
+    for (const root of roots) {
+      for (const file of await filesUnder(root)) {
+        haystacks.push(new TextDecoder().decode(await Deno.readFile(file)));
+      }
+    }
+    assertNoSecret(haystacks, run.secrets ?? []);
+  });
 }

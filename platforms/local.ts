@@ -24,5 +24,7 @@ export const localPlatform: PlatformDefinition = {
   hosts: () => [],
   ci: async (context) => new (await import("./local/ci.ts")).LocalCIAdapter(context),
   tracker: async (context) => new (await import("./local/tracker.ts")).LocalTrackerAdapter(context),
+  branching: async (context) =>
+    new (await import("./local/branching.ts")).LocalBranchingAdapter(context),
   probe: () => Promise.resolve({ ok: true, detail: "local files, no network needed" }),
 };

@@ -166,15 +166,20 @@ export function definitionFor(name: string, side: "ci" | "tracker"): PlatformDef
   return definition;
 }
 
-/** Variable names whose values are secrets even when a definition forgets to say so. */
+/**
+ * Variable names whose values are secrets even when a definition forgets to
+ * say so. A project key (`JIRA_PROJECT_KEY`) names a project, not a
+ * credential: masking it would hide every issue key in the log.
+ */
 const SECRET_NAME = /_(TOKEN|PASSWORD|SECRET|KEY)$/;
+const NOT_SECRET = /_PROJECT_KEY$/;
 
 /**
  * The variables of `definition` whose values are secrets: those it lists in
  * `secretEnv`, and every `env` entry named like one.
  */
 export function secretVariables(definition: PlatformDefinition): string[] {
-  const named = definition.env.filter((name) => SECRET_NAME.test(name));
+  const named = definition.env.filter((name) => SECRET_NAME.test(name) && !NOT_SECRET.test(name));
   return [...new Set([...(definition.secretEnv ?? []), ...named])];
 }
 

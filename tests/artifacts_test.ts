@@ -150,7 +150,7 @@ Deno.test({
     await withTempDir(async (dir) => {
       await write(join(dir, "secret", "gate.md"), "gate_decision: SHIP\n");
       const script = join(dir, "probe.ts");
-      const moduleUrl = new URL("../platforms/_artifacts.ts", import.meta.url).href;
+      const moduleUrl = new URL("../platforms/_pace/artifacts.ts", import.meta.url).href;
       await Deno.writeTextFile(
         script,
         `import { readArtifact } from ${JSON.stringify(moduleUrl)};\n` +

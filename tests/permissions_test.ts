@@ -14,7 +14,8 @@ import { FakeGitHub } from "./servers/github.ts";
 
 const LOCAL: PaceConfig = { platform: { ci: "local", tracker: "local" } };
 const GITHUB: PaceConfig = { platform: { ci: "github", tracker: "github" } };
-const LOCAL_FLAGS = "--allow-env=PACE_CONFIG --allow-read=. --allow-write=.pace,pace-summary.md";
+const LOCAL_FLAGS =
+  "--allow-env=PACE_CONFIG,PACE_RELEASE --allow-read=. --allow-write=.pace,pace-summary.md";
 const noGitHub = !listPlatforms().some((p) => p.name === "github");
 
 // ---------------------------------------------------------------------------
@@ -24,7 +25,7 @@ Deno.test("permissions: local needs no network and exactly these flags", () => {
   const perms = requiredPermissions(LOCAL, { env: {} });
   assertEquals(perms, {
     net: [],
-    env: ["PACE_CONFIG"],
+    env: ["PACE_CONFIG", "PACE_RELEASE"],
     read: ["."],
     write: [".pace", "pace-summary.md"],
   });
@@ -55,7 +56,7 @@ Deno.test("permissions: with repoRoot the paths are absolute", () => {
   assertEquals(perms.write, [join(root, ".pace"), join(root, "pace-summary.md")]);
   assertEquals(
     permissionFlags(perms),
-    `--allow-env=PACE_CONFIG --allow-read=${root},/etc/pace.config.yaml ` +
+    `--allow-env=PACE_CONFIG,PACE_RELEASE --allow-read=${root},/etc/pace.config.yaml ` +
       `--allow-write=${join(root, ".pace")},${join(root, "pace-summary.md")}`,
   );
 });
@@ -315,7 +316,7 @@ Deno.test("CLI: permissions --deno-json prints, --write merges, deno run -P=pace
   await withRepo(async (root) => {
     const expected = {
       net: false,
-      env: ["PACE_CONFIG"],
+      env: ["PACE_CONFIG", "PACE_RELEASE"],
       read: ["."],
       write: [".pace", "pace-summary.md"],
     };
@@ -398,7 +399,7 @@ Deno.test({
         const printed = await pace(root, BROAD, ["permissions"], { env });
         assertEquals(printed.code, 0, describeRun(printed));
         assertMatch(printed.stdout, new RegExp(`^--allow-net=127\\.0\\.0\\.1:${port} `));
-        const ok = await pace(root, printed.stdout.trim().split(" "), [...waitArgs, "0.01"], {
+        const ok = await pace(root, printed.stdout.trim().split(" "), [...waitArgs, "0.05"], {
           env,
         });
         assertEquals(ok.code, 0, describeRun(ok));
@@ -412,7 +413,7 @@ Deno.test({
         });
         assertMatch(other.stdout, /^--allow-net=127\.0\.0\.1:1 /);
         const before = gh.requests.length;
-        const refused = await pace(root, other.stdout.trim().split(" "), [...waitArgs, "0.01"], {
+        const refused = await pace(root, other.stdout.trim().split(" "), [...waitArgs, "0.05"], {
           env,
         });
         assertEquals(refused.code, 4, describeRun(refused));

@@ -127,26 +127,6 @@ Deno.test("an invalid SHA's error is cut short and masked", async () => {
   assertEquals(calls.length, 0);
 });
 
-Deno.test("unavailable: no_runs with that error, the probe never called", async () => {
-  const { calls, probe } = scripted([done("success")]);
-  const { delays, sleep } = fakeSleep();
-  const result = await poll(
-    input(probe, { sleep, unavailable: "GITLAB_TOKEN is not set" }),
-  );
-  assertEquals(result, {
-    conclusion: "no_runs",
-    url: "",
-    name: "",
-    sha: SHA,
-    error: "GITLAB_TOKEN is not set",
-  });
-  assertEquals(calls.length, 0);
-  assertEquals(delays, []);
-});
-
-// ---------------------------------------------------------------------------
-// Normal ends
-
 Deno.test("done on the first poll: that result, no wait, no error", async () => {
   for (const conclusion of ["success", "failure", "cancelled"] as const) {
     const { calls, probe } = scripted([done(conclusion, "ci/test")]);
@@ -254,12 +234,13 @@ Deno.test("an onProgress that throws does not break the wait", async () => {
 // ---------------------------------------------------------------------------
 // Deadlines (tiny real durations)
 
-Deno.test("nothing ever reported: no_runs at the deadline, without an error", async () => {
+Deno.test("nothing ever reported: timeout at the deadline, never no_runs", async () => {
   const { calls, probe } = scripted([{ state: "none" }]);
   const result = await poll(input(probe, {
     options: { timeoutMinutes: 0.003, pollIntervalSeconds: 0.02 },
   }));
-  assertEquals(result, { conclusion: "no_runs", url: "", name: "", sha: SHA });
+  // A pipeline reads no_runs as "nothing to wait for": silence is not that.
+  assertEquals(result, { conclusion: "timeout", url: "", name: "", sha: SHA });
   assert(calls.length >= 2, `only ${calls.length} polls`);
 });
 
@@ -449,16 +430,11 @@ Deno.test("error strings are masked in the result and the log", async () => {
   assertMatch(result.error ?? "", /Bad credentials \*\*\*/);
   assert(!result.error!.includes(TOKEN));
 
-  const unavailable = await poll(
-    input(scripted([done("success")]).probe, { unavailable: `bad token ${TOKEN}` }),
-  );
-  assertEquals(unavailable.error, "bad token ***");
-
   const { probe: flaky } = scripted([new Error(`socket closed, token=${TOKEN}`)]);
   const timedOut = await poll(
     input(flaky, { options: { timeoutMinutes: 0.002, pollIntervalSeconds: 0.02 } }),
   );
-  assertEquals(timedOut.conclusion, "no_runs");
+  assertEquals(timedOut.conclusion, "timeout");
   assertEquals(timedOut.error, "socket closed, token=***");
 });
 

@@ -50,10 +50,10 @@ const someTracker = (context: ResolvedContext): TrackerAdapter =>
       return Promise.resolve("");
     }
     updateStoryStatus() {
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     postHandoffComment() {
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
   })(context);
 
@@ -77,7 +77,7 @@ Deno.test("registerPlatform: a malformed definition is a TypeError and is not re
   assertThrows(
     () => registerPlatform({ name: "reg-no-factory", env: [], hosts: noop }),
     TypeError,
-    "neither a ci nor a tracker factory",
+    "has no ci, tracker or branching factory",
   );
   assertThrows(
     // deno-lint-ignore no-explicit-any
@@ -137,6 +137,7 @@ Deno.test("listPlatforms: built-ins first and flagged; a user platform appears",
     title: "Local",
     ci: true,
     tracker: true,
+    branching: true,
     env: [],
     builtin: true,
   });
@@ -153,6 +154,7 @@ Deno.test("listPlatforms: built-ins first and flagged; a user platform appears",
     title: "reg-listed",
     ci: false,
     tracker: true,
+    branching: false,
     env: ["REG_LISTED_TOKEN"],
     builtin: false,
   });
@@ -373,7 +375,11 @@ Deno.test("never-reject guard: a registered adapter resolving undefined from a b
   const tracker = getTrackerAdapter("guard-void", { env: {}, logger: captureLogger() });
   assertEquals(await tracker.updateStoryStatus(1, "x", "done"), true);
   assertEquals(await tracker.closePlanIssue(1), false);
-  assertEquals(await tracker.postHandoffComment(1, "x"), false, "only true or undefined is success");
+  assertEquals(
+    await tracker.postHandoffComment(1, "x"),
+    false,
+    "only true or undefined is success",
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -430,13 +436,13 @@ class AcmeTracker extends BaseTrackerAdapter {
     acmeCalls.push({ method: "pushStory", args: [day, dayDir] });
     return Promise.resolve(`${this.#url}/issues/story-${day}`);
   }
-  updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<void> {
+  updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<boolean> {
     acmeCalls.push({ method: "updateStoryStatus", args: [day, dayDir, status] });
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
-  postHandoffComment(day: number, dayDir: string): Promise<void> {
+  postHandoffComment(day: number, dayDir: string): Promise<boolean> {
     acmeCalls.push({ method: "postHandoffComment", args: [day, dayDir] });
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 }
 

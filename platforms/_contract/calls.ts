@@ -153,7 +153,7 @@ const STUCK_MS = 20_000;
  */
 export async function invoke(adapter: object, call: SampleCall, args: unknown[]): Promise<unknown> {
   const method = Reflect.get(adapter, call.method) as (...a: unknown[]) => Promise<unknown>;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const stuck = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new Error(`${call.method} did not settle within ${STUCK_MS} ms`)),

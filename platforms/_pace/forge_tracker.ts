@@ -134,9 +134,14 @@ export class ForgeTracker extends BaseTrackerAdapter {
   async pushStory(day: number, dayDir: string): Promise<string> {
     const dir = this.path(dayDir);
     const recorded = await readTicketRef(dir);
-    if (recorded?.platform === this.platform && (recorded.id ?? recorded.key) !== undefined) {
-      this.logger.info(`story for day ${day}: recorded ${recorded.url}`);
-      return recorded.url;
+    const recordedId = recorded?.platform === this.platform
+      ? recorded.key ?? recorded.id
+      : undefined;
+    if (recordedId !== undefined) {
+      // A record that cannot be this platform's id is refused, not trusted.
+      this.#api.parseId(recordedId);
+      this.logger.info(`story for day ${day}: recorded ${recorded!.url}`);
+      return recorded!.url;
     }
     const plan = await storyPlan(day, dir, this.logger);
     const issue = await ensureIssue(this.#api, `story for day ${day}`, plan, this.logger);

@@ -15,8 +15,16 @@ import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../types.ts";
 import { BODY_LIMIT, type Data, GitHubConnection, PER_PAGE } from "./connection.ts";
 
-type CheckRun = Data<"GET /repos/{owner}/{repo}/commits/{ref}/check-runs">["check_runs"][number];
-type CommitStatus = Data<"GET /repos/{owner}/{repo}/commits/{ref}/status">["statuses"][number];
+type CheckRunData = Data<
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs"
+>["check_runs"][number];
+type StatusData = Data<"GET /repos/{owner}/{repo}/commits/{ref}/status">["statuses"][number];
+/** What the classifier reads of a check run; the API also answers values its description omits. */
+type CheckRun =
+  & { [K in "name" | "status" | "conclusion"]: string | Exclude<CheckRunData[K], string> }
+  & Partial<Pick<CheckRunData, "html_url" | "details_url">>;
+/** What the classifier reads of a commit status. */
+type CommitStatus = Pick<StatusData, "context"> & { state: string; target_url?: string | null };
 
 const FAILED_CHECK = new Set(["failure", "timed_out", "action_required", "startup_failure"]);
 const PASSED_CHECK = new Set(["success", "neutral", "skipped"]);

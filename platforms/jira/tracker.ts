@@ -8,6 +8,7 @@
  * @module
  */
 
+import { envValue } from "../_core/settings.ts";
 import { ForgeTracker, type IssueApi } from "../_pace/forge_tracker.ts";
 import type { ItemPlan } from "../_pace/plans.ts";
 import type { RenderedDoc } from "../_pace/render.ts";
@@ -144,7 +145,7 @@ export function jiraTracker(context: ResolvedContext): TrackerAdapter {
   const { env, logger } = context;
   const jira = new JiraConnection(context);
   logger.debug(`${jira.flavour} at ${jira.baseUrl}`);
-  if (env.JIRA_REVIEW_ISSUE_TYPE?.trim()) {
+  if (envValue(env, "JIRA_REVIEW_ISSUE_TYPE")) {
     logger.info(
       "JIRA_REVIEW_ISSUE_TYPE is not used: Jira is tracker-only, the review gate is a " +
         "pull request on the CI platform",

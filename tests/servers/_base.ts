@@ -169,7 +169,7 @@ export type Handler<R extends RecordedRequest = RecordedRequest> = (
 
 /** One entry of a route table. */
 export interface Route<R extends RecordedRequest = RecordedRequest> {
-  /** `"GET"`, or the methods it serves. */
+  /** `"GET"`, or the methods it serves; `"*"`: any. */
   method: string | readonly string[];
   /**
    * A template (`/projects/:id/pipelines`: a `:name` segment matches one
@@ -362,15 +362,15 @@ export abstract class FakeServer<
   }
 
   // -------------------------------------------------------------------------
-  // Tools for platforms
+  // Tools for platforms and their route modules
 
-  /** Record a violation. */
-  protected violate(call: Call<R>, problem: string): void {
+  /** Record a client mistake about `call`. */
+  violate(call: Call<R>, problem: string): void {
     this.violations.push(`${call.label}: ${problem}`);
   }
 
-  /** Record a violation and answer `reply`. */
-  protected refuse(call: Call<R>, problem: string, reply: Reply): Reply {
+  /** Record a client mistake about `call`, and answer `reply`. */
+  refuse(call: Call<R>, problem: string, reply: Reply): Reply {
     this.violate(call, problem);
     return reply;
   }
@@ -387,7 +387,7 @@ export abstract class FakeServer<
       const found = matchPath(route.path, path);
       if (!found) continue;
       const methods = typeof route.method === "string" ? [route.method] : route.method;
-      if (!methods.includes(call.method)) {
+      if (!methods.includes(call.method) && !methods.includes("*")) {
         allowed.push(...methods);
         continue;
       }

@@ -188,3 +188,11 @@ export function pageOf<T>(items: T[], page: number, size: number): Page<T> {
 export function linkHeader(links: [rel: string, href: string][]): string {
   return links.map(([rel, href]) => `<${href}>; rel="${rel}"`).join(", ");
 }
+
+// ---------------------------------------------------------------------------
+// Bodies
+
+/** A JSON object (not an array, not `null`). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -13,7 +13,12 @@ import type { RecordedRequest } from "./model.ts";
 import { bbError } from "./views.ts";
 
 /** One page of `items`, with Bitbucket's envelope and an absolute `next`. */
-export function page<T>(bb: FakeBitbucket, items: T[], call: Call<RecordedRequest>, maxPagelen: number): Reply {
+export function page<T>(
+  bb: FakeBitbucket,
+  items: T[],
+  call: Call<RecordedRequest>,
+  maxPagelen: number,
+): Reply {
   const pagelen = int(call.query, "pagelen", bb.defaultPagelen, 1, maxPagelen);
   const page = int(call.query, "page", 1, 1, 1_000_000);
   const start = (page - 1) * pagelen;
@@ -36,47 +41,76 @@ export function page<T>(bb: FakeBitbucket, items: T[], call: Call<RecordedReques
   return { status: 200, body };
 }
 
-function int(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+function int(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = query.get(name);
   if (raw === null) return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new Refusal(bbError(400, `Invalid ${name}`), `${name}=${raw} is not an integer in [${min}, ${max}]`);
+    throw new Refusal(
+      bbError(400, `Invalid ${name}`),
+      `${name}=${raw} is not an integer in [${min}, ${max}]`,
+    );
   }
   return value;
 }
 
 /** Filter by BBQL `q`, refusing malformed queries and unknown fields. */
-export function bbql<T>(items: T[], call: Call<RecordedRequest>, fields: Record<string, (item: T) => unknown>): T[] {
+export function bbql<T>(
+  items: T[],
+  call: Call<RecordedRequest>,
+  fields: Record<string, (item: T) => unknown>,
+): T[] {
   const q = call.query.get("q");
   if (q === null) return items;
   let node: BbqlNode;
   try {
     node = parseBbql(q);
   } catch (error) {
-    throw new Refusal(bbError(400, "Invalid query string", { detail: (error as Error).message }), `malformed BBQL ${JSON.stringify(q)}: ${(error as Error).message}`);
+    throw new Refusal(
+      bbError(400, "Invalid query string", { detail: (error as Error).message }),
+      `malformed BBQL ${JSON.stringify(q)}: ${(error as Error).message}`,
+    );
   }
   for (const field of fieldsOf(node)) {
     if (!(field in fields)) {
-      throw new Refusal(bbError(400, `Invalid field name: ${field}`), `BBQL field ${JSON.stringify(field)} is not filterable here`);
+      throw new Refusal(
+        bbError(400, `Invalid field name: ${field}`),
+        `BBQL field ${JSON.stringify(field)} is not filterable here`,
+      );
     }
   }
   return items.filter((item) => evaluate(node, (field) => fields[field](item)));
 }
 
 /** Refuse body properties outside `allowed`; `required` must be present. */
-export function fields(body: Record<string, unknown>, allowed: string[], required: string[] = []): void {
+export function fields(
+  body: Record<string, unknown>,
+  allowed: string[],
+  required: string[] = [],
+): void {
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length) {
-    throw new Refusal(bbError(400, `${unknown[0]}: Unknown field`, {
+    throw new Refusal(
+      bbError(400, `${unknown[0]}: Unknown field`, {
         fields: Object.fromEntries(unknown.map((k) => [k, ["Unknown field"]])),
-      }), `unknown body field(s) ${unknown.join(", ")}`);
+      }),
+      `unknown body field(s) ${unknown.join(", ")}`,
+    );
   }
   for (const name of required) {
     if (body[name] === undefined || body[name] === null || body[name] === "") {
-      throw new Refusal(bbError(400, `${name}: This field is required.`, {
+      throw new Refusal(
+        bbError(400, `${name}: This field is required.`, {
           fields: { [name]: ["This field is required."] },
-        }), `required body field ${name} missing`);
+        }),
+        `required body field ${name} missing`,
+      );
     }
   }
 }
@@ -89,5 +123,9 @@ export function string(value: unknown, name: string): void {
 
 export function oneOf(value: unknown, name: string, choices: readonly string[]): void {
   if (value !== undefined && !choices.includes(value as string)) {
-    throw new Refusal(bbError(400, `${name}: Invalid value`), `${name} ${JSON.stringify(value)} is not one of ${choices.join(", ")}`);
+    throw new Refusal(
+      bbError(400, `${name}: Invalid value`),
+      `${name} ${JSON.stringify(value)} is not one of ${choices.join(", ")}`,
+    );
   }
+}

@@ -7,7 +7,6 @@
 
 import type { RecordedRequest as BaseRecord } from "../_base.ts";
 
-
 /** Options of {@linkcode FakeBitbucket.start}. */
 export interface FakeBitbucketOptions {
   /** Default `"pace-team"`. */
@@ -39,7 +38,6 @@ export interface RecordedRequest extends BaseRecord {
   /** `bearer`, `basic` or `none`, as presented (right or wrong). */
   scheme: "bearer" | "basic" | "none";
 }
-
 
 /** How a pipeline stands. `PAUSED` is Bitbucket's `IN_PROGRESS` with stage `PAUSED`. */
 export type PipelineStatus =

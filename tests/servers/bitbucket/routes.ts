@@ -7,11 +7,17 @@
  * @module
  */
 
-import { type Call, type Handler, Refusal, type Reply, type Route, route as baseRoute } from "../_base.ts";
+import {
+  type Call,
+  type Handler,
+  Refusal,
+  type Reply,
+  type Route,
+  route as baseRoute,
+} from "../_base.ts";
 import type { FakeBitbucket } from "../bitbucket.ts";
 import { bbql, fields, oneOf, page, string } from "./checks.ts";
 import {
-
   type Issue,
   ISSUE_KINDS,
   ISSUE_PRIORITIES,
@@ -20,7 +26,17 @@ import {
   type PipelineVariable,
   type RecordedRequest,
 } from "./model.ts";
-import { ALREADY_OPEN, api, bbError, commentView, issueView, pipelineView, pullView, repoView, variableView } from "./views.ts";
+import {
+  ALREADY_OPEN,
+  api,
+  bbError,
+  commentView,
+  issueView,
+  pipelineView,
+  pullView,
+  repoView,
+  variableView,
+} from "./views.ts";
 
 /** The query parameters Bitbucket documents for listing pipelines. */
 const PIPELINE_QUERY = [
@@ -70,7 +86,10 @@ export function bitbucketRoutes(bb: FakeBitbucket): Route<RecordedRequest>[] {
           !["target.commit.hash", "target.ref_name", "target.branch", "sort", "page", "pagelen"]
             .includes(name)
         ) {
-          throw new Refusal(bbError(501, "Not implemented by FakeBitbucket"), `FakeBitbucket does not implement the pipelines filter ${name}`);
+          throw new Refusal(
+            bbError(501, "Not implemented by FakeBitbucket"),
+            `FakeBitbucket does not implement the pipelines filter ${name}`,
+          );
         }
       }
       let items = [...bb.pipelines];
@@ -132,7 +151,10 @@ export function bitbucketRoutes(bb: FakeBitbucket): Route<RecordedRequest>[] {
         if (
           !isObject(value) || !isObject(value.branch) || typeof value.branch.name !== "string"
         ) {
-          throw new Refusal(bbError(400, `${name}: Malformed ${name}`), `${name} must be {"branch": {"name": "…"}}`);
+          throw new Refusal(
+            bbError(400, `${name}: Malformed ${name}`),
+            `${name} must be {"branch": {"name": "…"}}`,
+          );
         }
         const extra = Object.keys(value).filter((k) => k !== "branch" && k !== "repository");
         if (extra.length) {
@@ -275,7 +297,7 @@ export function bitbucketRoutes(bb: FakeBitbucket): Route<RecordedRequest>[] {
       "GET",
       /^\/pipelines_config\/variables$/,
       ["page", "pagelen"],
-      (call) => page(bb, bb.variables.map((v) => variableView(bb, v)), call, 100),
+      (call) => page(bb, bb.variables.map((v) => variableView(v)), call, 100),
     ),
     route("POST", /^\/pipelines_config\/variables$/, [], (call) => {
       const body = call.body as Record<string, unknown>;
@@ -290,17 +312,15 @@ export function bitbucketRoutes(bb: FakeBitbucket): Route<RecordedRequest>[] {
       );
       return {
         status: 201,
-        body: variableView(bb, variable),
+        body: variableView(variable),
         headers: {
-          location: `${api(bb)}/pipelines_config/variables/${
-            encodeURIComponent(variable.uuid)
-          }`,
+          location: `${api(bb)}/pipelines_config/variables/${encodeURIComponent(variable.uuid)}`,
         },
       };
     }),
     route("GET", /^\/pipelines_config\/variables\/(?<id>[^/]+)$/, [], (call) => ({
       status: 200,
-      body: variableView(bb, variableOf(bb, call)),
+      body: variableView(variableOf(bb, call)),
     })),
     route("PUT", /^\/pipelines_config\/variables\/(?<id>[^/]+)$/, [], (call) => {
       const variable = variableOf(bb, call);
@@ -315,7 +335,7 @@ export function bitbucketRoutes(bb: FakeBitbucket): Route<RecordedRequest>[] {
       if (body.key !== undefined) variable.key = body.key as string;
       if (body.value !== undefined) variable.value = body.value as string;
       if (body.secured !== undefined) variable.secured = body.secured as boolean;
-      return { status: 200, body: variableView(bb, variable) };
+      return { status: 200, body: variableView(variable) };
     }),
     route("DELETE", /^\/pipelines_config\/variables\/(?<id>[^/]+)$/, [], (call) => {
       const variable = variableOf(bb, call);
@@ -338,7 +358,10 @@ function content(value: unknown): string | undefined {
 function variableOf(bb: FakeBitbucket, call: Call<RecordedRequest>): PipelineVariable {
   const uuid = call.params.id;
   if (!/^\{[0-9a-f-]+\}$/i.test(uuid)) {
-    throw new Refusal(bbError(404, "Resource not found"), `variable_uuid ${JSON.stringify(uuid)} is not a {uuid}`);
+    throw new Refusal(
+      bbError(404, "Resource not found"),
+      `variable_uuid ${JSON.stringify(uuid)} is not a {uuid}`,
+    );
   }
   const variable = bb.variables.find((v) => v.uuid === uuid);
   if (!variable) throw new Refusal(bbError(404, `Variable with UUID ${uuid} not found.`));

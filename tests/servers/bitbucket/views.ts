@@ -7,14 +7,26 @@
 
 import type { Reply } from "../_base.ts";
 import type { FakeBitbucket } from "../bitbucket.ts";
-import type { Issue, IssueComment, Pipeline, PipelineStatus, PipelineVariable, PullRequest } from "./model.ts";
+import type {
+  Issue,
+  IssueComment,
+  Pipeline,
+  PipelineStatus,
+  PipelineVariable,
+  PullRequest,
+} from "./model.ts";
 
 /** Bitbucket's error body: `{"type": "error", "error": {"message": …}}`. */
-export function bbError(status: number, message: string, extra: Record<string, unknown> = {}): Reply {
+export function bbError(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Reply {
   return { status, body: { type: "error", error: { message, ...extra } } };
 }
 
-export const REPO_NOT_FOUND = "You may not have access to this repository or it no longer exists in " +
+export const REPO_NOT_FOUND =
+  "You may not have access to this repository or it no longer exists in " +
   "this workspace. If you think this repository exists and you have access, make sure you are " +
   "authenticated.";
 export const BASIC_401 = "Login failed due to incorrect login credentials or method.\n" +
@@ -25,7 +37,7 @@ export const TOKEN_401 = "Token is invalid, expired, or not supported for this e
 /** Error text for a second open pull request from the same source branch. */
 export const ALREADY_OPEN = "There is already an open pull request for this source branch.";
 
-#api(): string {
+export function api(bb: FakeBitbucket): string {
   return `${bb.url}/repositories/${bb.workspace}/${bb.repoSlug}`;
 }
 
@@ -59,7 +71,7 @@ export function repoView(bb: FakeBitbucket) {
   };
 }
 
-export function stateView(bb: FakeBitbucket, status: PipelineStatus) {
+export function stateView(status: PipelineStatus) {
   if (status === "PENDING") return { type: "pipeline_state_pending", name: "PENDING" };
   if (status === "IN_PROGRESS" || status === "PAUSED") {
     const stage = status === "PAUSED" ? "PAUSED" : "RUNNING";
@@ -92,7 +104,7 @@ export function pipelineView(bb: FakeBitbucket, p: Pipeline) {
       commit: { type: "commit", hash: p.commit },
     },
     trigger: { type: "pipeline_trigger_push", name: "PUSH" },
-    state: stateView(bb, p.status),
+    state: stateView(p.status),
     created_on: p.created_on,
     ...(p.completed_on ? { completed_on: p.completed_on } : {}),
     build_seconds_used: 42,
@@ -165,7 +177,7 @@ export function commentView(bb: FakeBitbucket, c: IssueComment) {
   };
 }
 
-export function variableView(bb: FakeBitbucket, v: PipelineVariable) {
+export function variableView(v: PipelineVariable) {
   return {
     type: "pipeline_variable",
     uuid: v.uuid,

@@ -1,0 +1,251 @@
+/**
+ * The fake Jira's searches: JQL evaluated over its issues, Cloud's
+ * `/search/jql` (`nextPageToken`, `isLast`, no unbounded queries) and Data
+ * Center's `/search` (`startAt`, `maxResults`, `total`).
+ *
+ * @module
+ */
+
+import { base64, type Call, type Reply } from "../_base.ts";
+import type { FakeJira } from "../jira.ts";
+import { JqlError, type JqlNode, type JqlQuery, parseJql } from "./jql.ts";
+import type { FakeIssue, RecordedRequest, StatusCategoryKey } from "./model.ts";
+import { findProject, issueView, jiraError } from "./views.ts";
+
+/** The names and ids JQL may give each status category. */
+const CATEGORY_NAMES: Record<StatusCategoryKey, string[]> = {
+  new: ["to do", "new", "2"],
+  indeterminate: ["in progress", "indeterminate", "4"],
+  done: ["done", "3"],
+};
+
+function compile(
+  jira: FakeJira,
+  jql: string,
+): { match: (issue: FakeIssue) => boolean; order: JqlQuery["orderBy"] } {
+  const query = parseJql(jql);
+  const check = (node: JqlNode | undefined): void => {
+    if (!node) return;
+    if (node.type === "and" || node.type === "or") return node.parts.forEach(check);
+    if (node.type === "not") return check(node.part);
+    const field = node.field.toLowerCase();
+    const known = [
+      "project",
+      "labels",
+      "statuscategory",
+      "status",
+      "key",
+      "issuekey",
+      "issuetype",
+      "type",
+      "summary",
+      "priority",
+    ];
+    if (!known.includes(field)) {
+      throw new JqlError(
+        `Field '${node.field}' does not exist or you do not have permission to view it.`,
+        false,
+      );
+    }
+    for (const value of node.values) {
+      const exists = field === "project"
+        ? findProject(jira, value) !== undefined
+        : field === "statuscategory"
+        ? Object.values(CATEGORY_NAMES).some((names) => names.includes(value.toLowerCase()))
+        : field === "status"
+        ? [...jira.projects.values()].some((p) =>
+          p.workflow.statuses.some((s) => s.name.toLowerCase() === value.toLowerCase())
+        )
+        : field === "issuetype" || field === "type"
+        ? [...jira.projects.values()].some((p) =>
+          p.issueTypes.some((t) => t.toLowerCase() === value.toLowerCase())
+        )
+        : true;
+      if (!exists) {
+        throw new JqlError(
+          `The value '${value}' does not exist for the field '${node.field}'.`,
+          false,
+        );
+      }
+    }
+  };
+  check(query.where);
+  const test = (node: JqlNode, issue: FakeIssue): boolean => {
+    if (node.type === "and") return node.parts.every((p) => test(p, issue));
+    if (node.type === "or") return node.parts.some((p) => test(p, issue));
+    if (node.type === "not") return !test(node.part, issue);
+    const project = jira.projects.get(issue.project)!;
+    const field = node.field.toLowerCase();
+    const status = project.workflow.statuses.find((s) => s.name === issue.status);
+    const actual: string[] = field === "project"
+      ? [project.key.toLowerCase(), project.id, project.name.toLowerCase()]
+      : field === "labels"
+      ? issue.labels
+      : field === "statuscategory"
+      ? CATEGORY_NAMES[status?.category ?? "new"]
+      : field === "status"
+      ? [issue.status.toLowerCase()]
+      : field === "key" || field === "issuekey"
+      ? [issue.key.toLowerCase(), issue.id]
+      : field === "issuetype" || field === "type"
+      ? [issue.issueType.toLowerCase()]
+      : field === "priority"
+      ? issue.priority ? [issue.priority.toLowerCase()] : []
+      : [issue.summary.toLowerCase()];
+    const norm = (v: string) => field === "labels" ? v : v.toLowerCase();
+    const values = node.values.map(norm);
+    switch (node.operator) {
+      case "=":
+        return actual.includes(values[0]);
+      case "!=":
+        return !actual.includes(values[0]);
+      case "in":
+        return values.some((v) => actual.includes(v));
+      case "not in":
+        return !values.some((v) => actual.includes(v));
+      case "~":
+        return actual.some((a) => a.includes(values[0]));
+      case "!~":
+        return !actual.some((a) => a.includes(values[0]));
+      case "is empty":
+        return actual.length === 0;
+      case "is not empty":
+        return actual.length > 0;
+      default:
+        throw new JqlError(
+          `The operator '${node.operator}' is not supported by the '${node.field}' field.`,
+          false,
+        );
+    }
+  };
+  return { match: (issue) => !query.where || test(query.where, issue), order: query.orderBy };
+}
+
+function run(jira: FakeJira, jql: string): FakeIssue[] | Reply {
+  let compiled;
+  try {
+    compiled = compile(jira, jql);
+  } catch (error) {
+    if (!(error instanceof JqlError)) throw error;
+    return {
+      status: 400,
+      body: { errorMessages: [error.message], errors: {}, warningMessages: [] },
+    };
+  }
+  const found = jira.issues.filter(compiled.match);
+  const number = (i: FakeIssue) => Number(i.key.split("-").pop());
+  if (compiled.order.length) {
+    const { field, direction } = compiled.order[0];
+    found.sort((a, b) => {
+      const d = field === "created" ? a.created.localeCompare(b.created) : number(a) - number(b);
+      return direction === "asc" ? d : -d;
+    });
+  } else {
+    // Jira's default order is by key, newest first.
+    found.sort((a, b) => number(b) - number(a));
+  }
+  return found;
+}
+
+/** How many results a page holds: `maxResults` (default 50), at most the server's cap. */
+export function pageSize(jira: FakeJira, raw: string | undefined): number {
+  const asked = raw === undefined ? 50 : Number(raw);
+  return Math.max(0, Math.min(Number.isFinite(asked) ? asked : 50, jira.pageCap));
+}
+
+export function searchJql(
+  jira: FakeJira,
+  call: Call<RecordedRequest>,
+  params: Record<string, string>,
+): Reply {
+  const jql = (params.jql ?? "").trim();
+  if (!jql || parseJqlSafe(jql)?.where === undefined) {
+    jira.violate(call, `unbounded JQL`);
+    return jiraError(400, [
+      "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.",
+    ]);
+  }
+  const result = run(jira, jql);
+  if (!Array.isArray(result)) {
+    if (
+      (result.body as { errorMessages: string[] }).errorMessages[0].startsWith("Error in the JQL")
+    ) {
+      jira.violate(call, `unparseable JQL`);
+    }
+    return result;
+  }
+  let offset = 0;
+  if (params.nextPageToken !== undefined) {
+    const decoded = decodeToken(params.nextPageToken);
+    if (!decoded || decoded.jql !== jql) {
+      jira.violate(call, `nextPageToken does not belong to this query`);
+      return jiraError(400, ["The provided next page token is invalid or expired."]);
+    }
+    offset = decoded.offset;
+  }
+  const size = pageSize(jira, params.maxResults);
+  const page = result.slice(offset, offset + size);
+  const end = offset + page.length;
+  const body: Record<string, unknown> = {
+    issues: page.map((i) => issueView(jira, i, params.fields)),
+    isLast: end >= result.length,
+  };
+  // Like Cloud (JRACLOUD-92184), the last page carries no nextPageToken at all.
+  if (end < result.length) body.nextPageToken = encodeToken({ jql, offset: end });
+  return { status: 200, body };
+}
+
+export function searchV2(
+  jira: FakeJira,
+  call: Call<RecordedRequest>,
+  params: Record<string, string>,
+): Reply {
+  const jql = params.jql ?? "";
+  const result = run(jira, jql);
+  if (!Array.isArray(result)) {
+    if (
+      (result.body as { errorMessages: string[] }).errorMessages[0].startsWith("Error in the JQL")
+    ) {
+      jira.violate(call, `unparseable JQL`);
+    }
+    return result;
+  }
+  const startAt = Math.max(0, Number(params.startAt ?? 0) || 0);
+  const size = pageSize(jira, params.maxResults);
+  const page = result.slice(startAt, startAt + size);
+  return {
+    status: 200,
+    body: {
+      expand: "schema,names",
+      startAt,
+      maxResults: size,
+      total: result.length,
+      issues: page.map((i) => issueView(jira, i, params.fields ?? "*navigable")),
+    },
+  };
+}
+
+function parseJqlSafe(jql: string): JqlQuery | undefined {
+  try {
+    return parseJql(jql);
+  } catch {
+    // Let the search report the syntax error itself.
+    return { where: { type: "and", parts: [] }, orderBy: [] };
+  }
+}
+
+function encodeToken(state: { jql: string; offset: number }): string {
+  return base64(JSON.stringify(state)).replace(/=+$/, "");
+}
+
+function decodeToken(token: string): { jql: string; offset: number } | undefined {
+  try {
+    const binary = atob(token);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const state = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof state?.jql === "string" && Number.isInteger(state?.offset)) return state;
+  } catch {
+    // An invalid token.
+  }
+  return undefined;
+}
