@@ -205,7 +205,7 @@ export interface ContractOptions {
  *   it needed the network), impossible days are refused before the adapter
  *   runs, a secret quoted in an adapter's error is masked, and without
  *   credentials nothing is sent.
- * - Secrets never appear in logs, results or files.
+ * - The fixture's `secrets` never appear in logs, results or files.
  *
  * @example
  * ```ts ignore

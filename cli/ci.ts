@@ -7,7 +7,7 @@
 
 import { gateReport, readArtifact } from "../platforms/_pace/artifacts.ts";
 import { artifactFile, paceDirOf } from "../platforms/_pace/names.ts";
-import { getPlatform, secretVariables } from "../platforms/registry.ts";
+import { getPlatform, isSecretName, secretVariables } from "../platforms/registry.ts";
 import type { CiResult, WaitProgress } from "../platforms/types.ts";
 import {
   DAY_OPTION,
@@ -38,12 +38,9 @@ import {
   tookEffect,
 } from "./output.ts";
 
-/** Names whose values are secrets whatever the platform says (`…_APP_PASSWORD` included). */
-const SECRET_NAME = /_(TOKEN|PASSWORD|SECRET|KEY)$/i;
-
 /** Why `get-var` must not print `name`, or `undefined`. */
 function secretReason(ctx: RunContext, name: string): string | undefined {
-  if (SECRET_NAME.test(name)) return "its name says it holds a secret";
+  if (isSecretName(name)) return "its name says it holds a secret";
   for (const platform of new Set([ctx.config.platform.ci, ctx.config.platform.tracker])) {
     const definition = getPlatform(platform);
     const secrets = definition ? secretVariables(definition) : [];

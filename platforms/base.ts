@@ -161,8 +161,9 @@ export abstract class BaseTrackerAdapter extends AdapterCore implements TrackerA
   abstract updateStoryStatus(day: number, dayDir: string, status: StoryStatus): Promise<boolean>;
   abstract postHandoffComment(day: number, dayDir: string): Promise<boolean>;
 
-  /** `false` by default: the platform has no plan issues to close. */
-  closePlanIssue(_issueNumber: number): Promise<boolean> {
+  /** `false` by default: the platform has no plan issues to close (logged). */
+  closePlanIssue(issueNumber: number): Promise<boolean> {
+    this.logger.warn(`plan issue #${issueNumber}: ${this.platform} cannot close plan issues`);
     return Promise.resolve(false);
   }
 }

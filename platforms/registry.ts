@@ -174,12 +174,18 @@ export function definitionFor(name: string, side: "ci" | "tracker"): PlatformDef
 const SECRET_NAME = /_(TOKEN|PASSWORD|SECRET|KEY)$/;
 const NOT_SECRET = /_PROJECT_KEY$/;
 
+/** Whether a variable's name says it holds a secret (`GITHUB_TOKEN`, `X_APP_PASSWORD`). */
+export function isSecretName(name: string): boolean {
+  const upper = name.toUpperCase();
+  return SECRET_NAME.test(upper) && !NOT_SECRET.test(upper);
+}
+
 /**
  * The variables of `definition` whose values are secrets: those it lists in
  * `secretEnv`, and every `env` entry named like one.
  */
 export function secretVariables(definition: PlatformDefinition): string[] {
-  const named = definition.env.filter((name) => SECRET_NAME.test(name) && !NOT_SECRET.test(name));
+  const named = definition.env.filter(isSecretName);
   return [...new Set([...(definition.secretEnv ?? []), ...named])];
 }
 

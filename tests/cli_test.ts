@@ -102,7 +102,7 @@ Deno.test("cli: every command works on the local platform", async () => {
 
     const perms = await run("permissions");
     assertEquals(perms.out, [
-      "--allow-env=PACE_CONFIG --allow-read=. --allow-write=.pace,pace-summary.md",
+      "--allow-env=PACE_CONFIG,PACE_RELEASE --allow-read=. --allow-write=.pace,pace-summary.md",
     ]);
 
     const story = await run("tracker", "push-story", "--day", "1");
@@ -295,7 +295,7 @@ Deno.test("cli: --json prints exactly one JSON object on stdout, for every comma
     const perms = JSON.parse((await cli(["permissions", "--json"], { cwd: root })).stdout);
     assertEquals(perms, {
       net: [],
-      env: ["PACE_CONFIG"],
+      env: ["PACE_CONFIG", "PACE_RELEASE"],
       read: ["."],
       write: [".pace", "pace-summary.md"],
     });
@@ -1083,10 +1083,10 @@ Deno.test("cli: get-var refuses secret names with exit 2 and never prints the va
       CI_JOB_TOKEN: "job_token_not_printed",
       CLITEST_AUTH: "auth_value_not_printed",
       TOKEN_COUNT: "7",
+      JIRA_PROJECT_KEY: "PACE",
     };
-    const secrets = Object.keys(env).filter((name) =>
-      name !== "TOKEN_COUNT" && name !== "CLITEST_AUTH"
-    );
+    const plain = ["TOKEN_COUNT", "JIRA_PROJECT_KEY", "CLITEST_AUTH"];
+    const secrets = Object.keys(env).filter((name) => !plain.includes(name));
     for (const name of secrets) {
       const run = await cli(["ci", "get-var", name], { cwd: root, env });
       const label = `${name}: ${show(run)}`;
@@ -1099,9 +1099,11 @@ Deno.test("cli: get-var refuses secret names with exit 2 and never prints the va
       assertEquals(JSON.parse(json.stdout).ok, false);
       assert(!json.stdout.includes(env[name]), label);
     }
-    // A name that merely contains TOKEN is no secret.
+    // A name that merely contains TOKEN is no secret, nor is a project key.
     const count = await cli(["ci", "get-var", "TOKEN_COUNT"], { cwd: root, env });
     assertEquals([count.code, count.out], [0, ["7"]], show(count));
+    const project = await cli(["ci", "get-var", "JIRA_PROJECT_KEY"], { cwd: root, env });
+    assertEquals([project.code, project.out], [0, ["PACE"]], show(project));
 
     // A configured platform's secretEnv is refused whatever its name.
     const local = await cli(["ci", "get-var", "CLITEST_AUTH"], { cwd: root, env });

@@ -9,7 +9,8 @@ import {
   issueNumber,
 } from "../platforms/_pace/forge_tracker.ts";
 import { carriesMarker, markerComment } from "../platforms/_pace/names.ts";
-import { type RenderedDoc, toMarkdown } from "../platforms/_pace/render.ts";
+import type { RenderedDoc } from "../platforms/_pace/render.ts";
+import { toMarkdown } from "../platforms/_pace/markdown.ts";
 import { resolveContext } from "../platforms/registry.ts";
 import { listPlatforms, localPlatform } from "../mod.ts";
 import { captureLogger, writeSamplePace } from "../testing.ts";

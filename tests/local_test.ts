@@ -3,6 +3,15 @@ import { getCIAdapter, getTrackerAdapter, localPlatform } from "../mod.ts";
 import { captureLogger, testPlatformContract, writeSamplePace } from "../testing.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 Deno.test("local keeps the PACE contract", async (t) => {
   await testPlatformContract(t, { definition: localPlatform });
 });
@@ -16,7 +25,7 @@ async function withRepo(fn: (root: string, paceDir: string) => Promise<void>): P
   }
 }
 
-Deno.test("local: files land where SPEC §5 says, with the exact titles and labels", async () => {
+Deno.test("local: files land under .pace/ with the exact titles and labels", async () => {
   await withRepo(async (root, paceDir) => {
     const logger = captureLogger();
     const ci = getCIAdapter("local", { repoRoot: root, logger, env: {} });
@@ -57,14 +66,45 @@ Deno.test("local: files land where SPEC §5 says, with the exact titles and labe
     const ref = await Deno.readTextFile(join(paceDir, "day-1", "story-ticket.yaml"));
     assertStringIncludes(ref, "platform: local");
 
-    await tracker.updateStoryStatus(1, join(paceDir, "day-1"), "done");
-    await tracker.updateStoryStatus(1, join(paceDir, "day-1"), "in_progress");
+    assertEquals(await tracker.updateStoryStatus(1, join(paceDir, "day-1"), "done"), true);
+    assertEquals(await tracker.updateStoryStatus(1, join(paceDir, "day-1"), "in_progress"), true);
     const statusText = await Deno.readTextFile(story);
     assertMatch(statusText, /Status: done[\s\S]*Status: in_progress/);
 
-    await tracker.postHandoffComment(1, join(paceDir, "day-1"));
-    const handoff = await Deno.readTextFile(join(paceDir, "day-1", "story-handoff-comment.md"));
+    const comment = join(paceDir, "day-1", "story-handoff-comment.md");
+    assertEquals(await tracker.postHandoffComment(1, join(paceDir, "day-1")), true);
+    const handoff = await Deno.readTextFile(comment);
     assertStringIncludes(handoff, "Sign-up form with validation.");
+    assertEquals(await tracker.postHandoffComment(1, join(paceDir, "day-1")), true, "a re-run");
+    assertEquals(await Deno.readTextFile(comment), handoff, "the re-run leaves one comment");
+  });
+});
+
+Deno.test("local: without a recorded story, status and handoff do nothing and resolve false", async () => {
+  await withRepo(async (root, paceDir) => {
+    const logger = captureLogger();
+    const tracker = getTrackerAdapter("local", { repoRoot: root, logger, env: {} });
+    // Day 14 has a story card that was never pushed; day 40 has no directory at all.
+    for (const day of [14, 40]) {
+      const dayDir = join(paceDir, `day-${day}`);
+      assertEquals(await tracker.updateStoryStatus(day, dayDir, "done"), false);
+      assertEquals(await tracker.updateStoryStatus(day, dayDir, "in_progress"), false);
+      assertEquals(await tracker.postHandoffComment(day, dayDir), false);
+      assertEquals(await exists(join(dayDir, "story-ticket.md")), false);
+      assertEquals(await exists(join(dayDir, "story-handoff-comment.md")), false);
+    }
+    assertEquals(await exists(join(paceDir, "day-40")), false, "nothing is created");
+    const said = logger.lines.filter((l) => l.includes("no local story ticket recorded"));
+    assertEquals(said.length, 6, "one log line per call");
+
+    // A ticket recorded by another platform is not a local one.
+    const dayDir = join(paceDir, "day-1");
+    await Deno.writeTextFile(
+      join(dayDir, "story-ticket.yaml"),
+      "url: https://github.com/octo/pace-demo/issues/7\nid: 7\nplatform: github\n",
+    );
+    assertEquals(await tracker.updateStoryStatus(1, dayDir, "done"), false);
+    assertEquals(await tracker.postHandoffComment(1, dayDir), false);
   });
 });
 
@@ -114,9 +154,9 @@ Deno.test("local: job summary goes to pace-summary.md; daily summary is one log 
   await withRepo(async (root) => {
     const logger = captureLogger();
     const ci = getCIAdapter("local", { repoRoot: root, logger, env: {} });
-    await ci.writeJobSummary("# Report\n\nAll good.");
+    assertEquals(await ci.writeJobSummary("# Report\n\nAll good."), true);
     assertEquals(await Deno.readTextFile(join(root, "pace-summary.md")), "# Report\n\nAll good.\n");
-    await ci.postDailySummary(5, { gate_decision: "SHIP" });
+    assertEquals(await ci.postDailySummary(5, { gate_decision: "SHIP" }), true);
     assert(logger.lines.some((l) => l === "info: [Local] Day 5 summary: \u2705 SHIP"));
   });
 });
@@ -128,11 +168,19 @@ Deno.test("local: bad days and hostile inputs resolve through the factory guard"
     const tracker = getTrackerAdapter("local", { repoRoot: root, logger, env: {} });
     assertEquals(await ci.openReviewPr(0, paceDir), "");
     assertEquals(await ci.openReviewPr(1.5, paceDir), "");
+    assertEquals(await ci.postDailySummary(NaN, { gate_decision: "SHIP" }), false);
     assertEquals(await tracker.openEscalationIssue(-1, paceDir), "");
+    assertEquals(await tracker.pushStory(1e9, join(paceDir, "day-1")), "");
     // deno-lint-ignore no-explicit-any
     assertEquals(await tracker.pushAdvisoryItems(3, null as any, "X"), "");
-    // deno-lint-ignore no-explicit-any
-    await tracker.updateStoryStatus(1, join(paceDir, "day-1"), "bogus" as any);
+    assertEquals(await tracker.pushStory(1, join(paceDir, "day-1")) !== "", true);
+    assertEquals(
+      // deno-lint-ignore no-explicit-any
+      await tracker.updateStoryStatus(1, join(paceDir, "day-1"), "bogus" as any),
+      false,
+      "an unknown status is refused even with a recorded story",
+    );
     assert(logger.text().includes("day must be a whole number"));
+    assert(logger.text().includes('unknown status "bogus"'));
   });
 });

@@ -20,15 +20,15 @@ import {
   parseArtifactText,
   type ReviewSummary,
 } from "../platforms/_pace/artifacts.ts";
+import type { RenderedDoc } from "../platforms/_pace/render.ts";
+import { toMarkdown } from "../platforms/_pace/markdown.ts";
 import {
   advisoryDoc,
   escalationDoc,
   handoffDoc,
-  type RenderedDoc,
   reviewPrDoc,
   storyDoc,
-  toMarkdown,
-} from "../platforms/_pace/render.ts";
+} from "../platforms/_pace/bodies.ts";
 import { toAdf } from "../platforms/jira/adf.ts";
 import { toJiraWiki } from "../platforms/jira/wiki.ts";
 

@@ -37,12 +37,14 @@ function leakyDefinition(definition: PlatformDefinition): PlatformDefinition {
       adapter[call.method] = () => {
         const { KIT_PROBE_TOKEN: token, KIT_PROBE_AUTH: auth } = context.env;
         context.logger.warn(`${call.method} is using ${token}`);
-        const error = new Error(`${call.method} failed with ${token} (auth ${auth})`);
-        // Half the methods throw, half reject: the guard must handle both.
-        if (i % 2) throw error;
-        return Promise.reject(error);
+        const message = `${call.method} failed with ${token} (auth ${auth})`;
+        // Adapters fail every way JavaScript allows: the guard must mask each.
+        if (i % 3 === 0) throw new Error(message);
+        if (i % 3 === 1) return Promise.reject(new Error(message));
+        return Promise.reject(message);
       };
     });
+    // A plain object: the guard, not a base class, must make it keep the contract.
     return adapter as never;
   };
   return {

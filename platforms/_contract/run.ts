@@ -62,7 +62,6 @@ export interface BuildOverrides {
   /** Another definition (a wrapper around the one under test). */
   definition?: PlatformDefinition;
   env?: Env;
-  repoRoot?: string;
   fetch?: typeof fetch;
 }
 
@@ -107,7 +106,7 @@ export function createRun(input: RunInput, results: unknown[] = []): KitRun {
       if (typeof definition[side] !== "function") return undefined;
       const context: AdapterContext = {
         env: overrides.env ?? env,
-        repoRoot: overrides.repoRoot ?? input.repoRoot,
+        repoRoot: input.repoRoot,
         fetch: overrides.fetch ?? traffic.recording(input.fetch),
         logger: input.logger,
       };

@@ -7,15 +7,7 @@
  */
 
 import { HttpError, sleep as defaultSleep } from "./http.ts";
-import type {
-  CiConclusion,
-  CiProbe,
-  CiResult,
-  CiSnapshot,
-  Logger,
-  Secrets,
-  WaitOptions,
-} from "../types.ts";
+import type { CiConclusion, CiProbe, CiResult, Logger, Secrets, WaitOptions } from "../types.ts";
 
 /** A full or short commit SHA: 7 to 40 hex characters. */
 export const SHA_PATTERN: RegExp = /^[0-9a-f]{7,40}$/i;

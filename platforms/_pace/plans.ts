@@ -29,14 +29,8 @@ import {
   storyTitle,
   storyTitlePrefix,
 } from "./names.ts";
-import {
-  advisoryDoc,
-  escalationDoc,
-  handoffDoc,
-  type RenderedDoc,
-  reviewPrDoc,
-  storyDoc,
-} from "./render.ts";
+import type { RenderedDoc } from "./render.ts";
+import { advisoryDoc, escalationDoc, handoffDoc, reviewPrDoc, storyDoc } from "./bodies.ts";
 import type { AdvisoryItem, Logger } from "../types.ts";
 
 /** One item to create (or find): everything a tracker needs, platform-neutral. */

@@ -9,7 +9,7 @@ import { createOnce } from "../_core/files.ts";
 import type { Logger } from "../types.ts";
 import { reviewPrFile } from "./names.ts";
 import { reviewPlan } from "./plans.ts";
-import { toMarkdown } from "./render.ts";
+import { toMarkdown } from "./markdown.ts";
 
 /** Write the day's review PR under `paceDir` unless it exists; its path. */
 export async function writeReviewFile(

@@ -9,7 +9,7 @@
 import { HttpError } from "../_core/http.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/render.ts";
+import { toMarkdown } from "../_pace/markdown.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, ResolvedContext, WaitOptions } from "../types.ts";
 import {

@@ -10,7 +10,8 @@
 import { type ForgeIssue, type IssueApi, issueNumber } from "../_pace/forge_tracker.ts";
 import { carriesMarker, markerComment } from "../_pace/names.ts";
 import type { ItemPlan } from "../_pace/plans.ts";
-import { type RenderedDoc, toMarkdown } from "../_pace/render.ts";
+import type { RenderedDoc } from "../_pace/render.ts";
+import { toMarkdown } from "../_pace/markdown.ts";
 import type { StoryStatus } from "../types.ts";
 import {
   bbqlString,

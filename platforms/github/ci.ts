@@ -10,7 +10,7 @@ import { HttpError } from "../_core/http.ts";
 import { envValue } from "../_core/settings.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/render.ts";
+import { toMarkdown } from "../_pace/markdown.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../types.ts";
 import { BODY_LIMIT, type Data, GitHubConnection, PER_PAGE } from "./connection.ts";

@@ -8,9 +8,10 @@
 import { type ForgeIssue, type IssueApi, issueNumber } from "../_pace/forge_tracker.ts";
 import { carriesMarker } from "../_pace/names.ts";
 import type { ItemPlan } from "../_pace/plans.ts";
-import { type RenderedDoc, toMarkdown } from "../_pace/render.ts";
+import type { RenderedDoc } from "../_pace/render.ts";
+import { toMarkdown } from "../_pace/markdown.ts";
 import type { StoryStatus } from "../types.ts";
-import { BODY_LIMIT, type Data, GitHubConnection } from "./connection.ts";
+import { BODY_LIMIT, type Data, type GitHubConnection } from "./connection.ts";
 
 type Issue = Data<"GET /repos/{owner}/{repo}/issues">[number];
 

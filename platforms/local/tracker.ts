@@ -16,7 +16,7 @@ import {
   storyTicketFile,
 } from "../_pace/names.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, storyPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/render.ts";
+import { toMarkdown } from "../_pace/markdown.ts";
 import { BaseTrackerAdapter } from "../base.ts";
 import type { AdvisoryItem, ResolvedContext, StoryStatus } from "../types.ts";
 import { createOnce, labelsLine } from "./files.ts";
@@ -113,5 +113,11 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     await writeText(path, toMarkdown(doc, { includeTitle: true }));
     this.logger.info(`handoff comment for day ${day}: ${path}`);
     return true;
+  }
+
+  /** Nothing to close without a remote: `true`, as there is no plan issue left open. */
+  override closePlanIssue(issueNumber: number): Promise<boolean> {
+    this.logger.info(`plan issue #${issueNumber}: nothing to close locally`);
+    return Promise.resolve(true);
   }
 }

@@ -49,14 +49,20 @@
  * @module
  */
 
-import { type ScriptMatch, ScriptQueue, sleepUnlessClosed } from "./_script.ts";
 import {
   type AuthCheck,
+  type Call,
   checkCredentials,
   type Credential,
+  type Handler,
   matchPath,
+  type RecordedRequest,
+  Refusal,
   type Reply,
+  type Route,
+  type ScriptRule,
 } from "./_http.ts";
+import { ScriptQueue, sleepUnlessClosed } from "./_script.ts";
 
 export * from "./_http.ts";
 
@@ -72,6 +78,8 @@ export abstract class LocalServer {
   #server: Deno.HttpServer<Deno.NetAddr>;
   #closing = new AbortController();
   #closed: Promise<void> | undefined;
+  #arrivals = 0;
+  #waiters: { count: number; resolve: () => void }[] = [];
 
   constructor() {
     this.#server = Deno.serve({
@@ -92,9 +100,20 @@ export abstract class LocalServer {
     return new Response(null, { status: 500 });
   }
 
-  /** Aborted when the server starts closing. */
-  protected get closing(): AbortSignal {
-    return this.#closing.signal;
+  /** Resolves once at least `count` requests have arrived (e.g. before closing on a hang). */
+  waitForRequests(count: number): Promise<void> {
+    if (this.#arrivals >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+
+  /** For `handle`: one more request arrived. */
+  protected arrived(): void {
+    this.#arrivals++;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (w.count > this.#arrivals) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   /** Wait `ms`; `false` when the server closed first. */
@@ -114,106 +133,6 @@ export abstract class LocalServer {
   /** `await using server = …` */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Requests
-
-/** One request as a fake platform server saw it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path below the server's mount, as sent (still encoded), without the query. */
-  path: string;
-  query: URLSearchParams;
-  headers: Headers;
-  /** Parsed JSON body, the raw text when not JSON, `undefined` when empty. */
-  body: unknown;
-  /** Status answered; `0` for a dropped connection, `-1` while pending. */
-  status: number;
-}
-
-/** A request on its way through a {@linkcode FakeServer}. */
-export interface Call<R extends RecordedRequest = RecordedRequest> {
-  readonly request: Request;
-  readonly url: URL;
-  readonly method: string;
-  /** Below the mount, without the query (the whole pathname when outside it). */
-  readonly path: string;
-  /** Whether the path is below the mount. */
-  readonly inside: boolean;
-  readonly query: URLSearchParams;
-  readonly headers: Headers;
-  /** The raw body. */
-  readonly text: string;
-  /** Parsed JSON, the raw text when not JSON, `undefined` when empty. */
-  // deno-lint-ignore no-explicit-any
-  readonly body: any;
-  /** A body was sent and it is not JSON. */
-  readonly malformed: boolean;
-  /** `METHOD path?query`: what a violation is about. */
-  readonly label: string;
-  readonly record: R;
-  /** The route being served, once found. */
-  route?: Route<R>;
-  /** The route's path parameters (`:name` segments or named groups), decoded. */
-  params: Record<string, string>;
-  /** The route's RegExp match, for a RegExp route. */
-  match?: RegExpExecArray;
-}
-
-/** What a route does with a request. */
-export type Handler<R extends RecordedRequest = RecordedRequest> = (
-  call: Call<R>,
-) => Reply | Promise<Reply>;
-
-/** One entry of a route table. */
-export interface Route<R extends RecordedRequest = RecordedRequest> {
-  /** `"GET"`, or the methods it serves; `"*"`: any. */
-  method: string | readonly string[];
-  /**
-   * A template (`/projects/:id/pipelines`: a `:name` segment matches one
-   * non-empty segment, URL-decoded into `call.params`) or a RegExp tested
-   * against the whole path (named groups land in `call.params`).
-   */
-  path: string | RegExp;
-  /** The query parameters the platform documents; others are refused. Default: not checked. */
-  query?: readonly string[];
-  handler: Handler<R>;
-}
-
-/** A route table entry, in one line. */
-export function route<R extends RecordedRequest>(
-  method: Route<R>["method"],
-  path: string | RegExp,
-  handler: Handler<R>,
-  query?: readonly string[],
-): Route<R> {
-  return query ? { method, path, handler, query } : { method, path, handler };
-}
-
-/** A scripted answer; see {@linkcode FakeServer.script}. */
-export interface ScriptRule extends ScriptMatch {
-  /** Answer with this status (default 200 when `body` or `headers` is given). */
-  status?: number;
-  headers?: Record<string, string>;
-  /** JSON-encoded unless a string (a string is sent as is: a malformed body). */
-  body?: unknown;
-  /**
-   * Wait this long first; without status, body or headers the normal answer
-   * follows (a delay). Ends early, dropping the connection, when the server closes.
-   */
-  hangMs?: number;
-  /** Send no usable answer: the response body errors, the client sees a network error. */
-  drop?: boolean;
-  /** Carry the request out normally, then answer with the scripted status (default 502). */
-  perform?: boolean;
-}
-
-/** A thrown answer; with a `problem`, also a violation. */
-export class Refusal extends Error {
-  constructor(readonly reply: Reply, readonly problem?: string) {
-    super(problem ?? `refused (${reply.status})`);
   }
 }
 
@@ -457,6 +376,7 @@ export abstract class FakeServer<
     };
     const record = this.describe(call);
     this.requests.push(record);
+    this.arrived();
     return { ...call, record };
   }
 

@@ -58,8 +58,6 @@ export class FaultServer extends LocalServer {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
 
-  #waiters: { count: number; resolve: () => void }[] = [];
-
   private constructor(handler: FaultHandler) {
     super();
     this.handler = handler;
@@ -85,12 +83,6 @@ export class FaultServer extends LocalServer {
     return new Response("closing", { status: 503 });
   }
 
-  /** Resolves once at least `count` requests have arrived. */
-  waitForRequests(count: number): Promise<void> {
-    if (this.requests.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
-  }
-
   // A throwing handler is a plain 500; stay quiet about it.
   protected override onError(): Response {
     return new Response("handler threw", { status: 500 });
@@ -105,11 +97,7 @@ export class FaultServer extends LocalServer {
       body: await request.text(),
     };
     const index = this.requests.push(recorded) - 1;
-    this.#waiters = this.#waiters.filter((w) => {
-      if (this.requests.length < w.count) return true;
-      w.resolve();
-      return false;
-    });
+    this.arrived();
     return await this.handler(request, { index, recorded, server: this });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The HTTP pieces the fake platform servers share: replies, path templates,
- * credentials and offset pages. Plain functions, no server state.
+ * The vocabulary of the fake platform servers — requests as recorded and as
+ * served, routes, scripted faults, replies — and the HTTP pieces they share:
+ * path templates, credentials, offset pages. No server state.
  *
  * ```ts
  * matchPath("/projects/:id/pipelines", "/projects/g%2Fp/pipelines"); // { params: { id: "g/p" } }
@@ -10,6 +11,8 @@
  *
  * @module
  */
+
+import type { ScriptMatch } from "./_script.ts";
 
 // ---------------------------------------------------------------------------
 // Replies
@@ -40,6 +43,106 @@ export function html(status: number, body: string, headers?: Record<string, stri
 /** An answer without a body (`204` unless told). */
 export function empty(status = 204, headers?: Record<string, string>): Reply {
   return headers ? { status, headers } : { status };
+}
+
+// ---------------------------------------------------------------------------
+// Requests and routes
+
+/** One request as a fake platform server saw it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path below the server's mount, as sent (still encoded), without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: Headers;
+  /** Parsed JSON body, the raw text when not JSON, `undefined` when empty. */
+  body: unknown;
+  /** Status answered; `0` for a dropped connection, `-1` while pending. */
+  status: number;
+}
+
+/** A request on its way through a {@linkcode FakeServer}. */
+export interface Call<R extends RecordedRequest = RecordedRequest> {
+  readonly request: Request;
+  readonly url: URL;
+  readonly method: string;
+  /** Below the mount, without the query (the whole pathname when outside it). */
+  readonly path: string;
+  /** Whether the path is below the mount. */
+  readonly inside: boolean;
+  readonly query: URLSearchParams;
+  readonly headers: Headers;
+  /** The raw body. */
+  readonly text: string;
+  /** Parsed JSON, the raw text when not JSON, `undefined` when empty. */
+  // deno-lint-ignore no-explicit-any
+  readonly body: any;
+  /** A body was sent and it is not JSON. */
+  readonly malformed: boolean;
+  /** `METHOD path?query`: what a violation is about. */
+  readonly label: string;
+  readonly record: R;
+  /** The route being served, once found. */
+  route?: Route<R>;
+  /** The route's path parameters (`:name` segments or named groups), decoded. */
+  params: Record<string, string>;
+  /** The route's RegExp match, for a RegExp route. */
+  match?: RegExpExecArray;
+}
+
+/** What a route does with a request. */
+export type Handler<R extends RecordedRequest = RecordedRequest> = (
+  call: Call<R>,
+) => Reply | Promise<Reply>;
+
+/** One entry of a route table. */
+export interface Route<R extends RecordedRequest = RecordedRequest> {
+  /** `"GET"`, or the methods it serves; `"*"`: any. */
+  method: string | readonly string[];
+  /**
+   * A template (`/projects/:id/pipelines`: a `:name` segment matches one
+   * non-empty segment, URL-decoded into `call.params`) or a RegExp tested
+   * against the whole path (named groups land in `call.params`).
+   */
+  path: string | RegExp;
+  /** The query parameters the platform documents; others are refused. Default: not checked. */
+  query?: readonly string[];
+  handler: Handler<R>;
+}
+
+/** A route table entry, in one line. */
+export function route<R extends RecordedRequest>(
+  method: Route<R>["method"],
+  path: string | RegExp,
+  handler: Handler<R>,
+  query?: readonly string[],
+): Route<R> {
+  return query ? { method, path, handler, query } : { method, path, handler };
+}
+
+/** A scripted answer; see {@linkcode FakeServer.script}. */
+export interface ScriptRule extends ScriptMatch {
+  /** Answer with this status (default 200 when `body` or `headers` is given). */
+  status?: number;
+  headers?: Record<string, string>;
+  /** JSON-encoded unless a string (a string is sent as is: a malformed body). */
+  body?: unknown;
+  /**
+   * Wait this long first; without status, body or headers the normal answer
+   * follows (a delay). Ends early, dropping the connection, when the server closes.
+   */
+  hangMs?: number;
+  /** Send no usable answer: the response body errors, the client sees a network error. */
+  drop?: boolean;
+  /** Carry the request out normally, then answer with the scripted status (default 502). */
+  perform?: boolean;
+}
+
+/** A thrown answer; with a `problem`, also a violation. */
+export class Refusal extends Error {
+  constructor(readonly reply: Reply, readonly problem?: string) {
+    super(problem ?? `refused (${reply.status})`);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -182,6 +285,13 @@ export function pageOf<T>(items: T[], page: number, size: number): Page<T> {
     total: items.length,
     pages: Math.max(1, Math.ceil(items.length / size)),
   };
+}
+
+/** `url` with the `changes` set in its query. */
+export function withQuery(url: URL | string, changes: Record<string, string | number>): string {
+  const next = new URL(url);
+  for (const [name, value] of Object.entries(changes)) next.searchParams.set(name, String(value));
+  return next.href;
 }
 
 /** A `Link` header: `<href>; rel="rel"`, joined. */

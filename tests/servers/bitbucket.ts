@@ -68,6 +68,7 @@ import type {
 import { bitbucketRoutes } from "./bitbucket/routes.ts";
 import { BASIC_401, bbError, REPO_NOT_FOUND, TOKEN_401 } from "./bitbucket/views.ts";
 
+// The names tests import stay where they always were.
 export type { ScriptRule } from "./_base.ts";
 export type * from "./bitbucket/model.ts";
 export { ISSUE_STATES } from "./bitbucket/model.ts";
@@ -76,6 +77,8 @@ export { ALREADY_OPEN } from "./bitbucket/views.ts";
 
 /** The fake Bitbucket Cloud; see the module documentation. */
 export class FakeBitbucket extends FakeServer<RecordedRequest> {
+  /** API base, `http://127.0.0.1:PORT/2.0` (`BITBUCKET_API_URL`). */
+  declare readonly url: string;
   /** Origin of the web links (`links.html.href`). */
   readonly webUrl: string;
   readonly workspace: string;

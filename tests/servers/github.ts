@@ -40,6 +40,7 @@ import type {
 import { gitHubRoutes, repoRest } from "./github/routes.ts";
 import { error, notFound, now, primaryRateLimit } from "./github/views.ts";
 
+// The names tests import stay where they always were.
 export type { ScriptRule } from "./_base.ts";
 export type * from "./github/model.ts";
 export { primaryRateLimit, secondaryRateLimit } from "./github/views.ts";
@@ -86,6 +87,8 @@ export function gitHubValidator(
 
 /** The fake GitHub; see the module documentation. */
 export class FakeGitHub extends FakeServer<RecordedRequest> {
+  /** API base, `http://127.0.0.1:PORT` or `http://127.0.0.1:PORT/api/v3` (`GITHUB_API_URL`). */
+  declare readonly url: string;
   /** Web base for `html_url`s: `http://127.0.0.1:PORT`. */
   readonly webUrl: string;
   readonly owner: string;
@@ -118,6 +121,7 @@ export class FakeGitHub extends FakeServer<RecordedRequest> {
   /** `false`: issue endpoints answer 410 "Issues are disabled for this repo". */
   hasIssues = true;
 
+  // GitHub labels every body JSON, a scripted malformed one too.
   protected override jsonType = "application/json; charset=utf-8";
   protected override textType = "application/json; charset=utf-8";
 

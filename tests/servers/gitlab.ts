@@ -44,12 +44,15 @@ import type {
 } from "./gitlab/model.ts";
 import { errorReply, type GitLabRoute, gitLabRoutes, message, now } from "./gitlab/routes.ts";
 
+// The names tests import stay where they always were.
 export type { ScriptRule } from "./_base.ts";
 export type * from "./gitlab/model.ts";
 export { rateLimited } from "./gitlab/model.ts";
 
 /** The fake GitLab; see the module documentation. */
 export class FakeGitLab extends FakeServer<RecordedRequest, GitLabRoute> {
+  /** Web root, the value for `GITLAB_URL`: `http://127.0.0.1:PORT[/gitlab]`. */
+  declare readonly url: string;
   /** `url + "/api/v4"`. */
   readonly apiUrl: string;
   readonly token: string;
@@ -72,6 +75,7 @@ export class FakeGitLab extends FakeServer<RecordedRequest, GitLabRoute> {
   /** CI/CD variables by key. */
   variables: Map<string, Variable> = new Map();
 
+  // GitLab labels every body JSON unless the reply says otherwise (its 429 is plain text).
   protected override textType = "application/json";
 
   #nextId = 9001;

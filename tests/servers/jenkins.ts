@@ -65,6 +65,7 @@ import {
 } from "./jenkins/model.ts";
 import { JETTY, jettyError, loginRedirect, oops, requiresPost } from "./jenkins/pages.ts";
 
+// The names tests import stay where they always were.
 export type { ScriptRule } from "./_base.ts";
 export type * from "./jenkins/model.ts";
 export { parseTree, type TreeNode } from "./jenkins/export.ts";
@@ -74,6 +75,8 @@ const READ = ["GET", "HEAD"];
 
 /** The fake Jenkins; see the module documentation. */
 export class FakeJenkins extends FakeServer<RecordedRequest> {
+  /** `http://127.0.0.1:PORT` + context path: what `JENKINS_URL` points at (without the slash). */
+  declare readonly url: string;
   /** `/jenkins`, or `""`. */
   readonly contextPath: string;
   readonly user: string;

@@ -70,13 +70,17 @@ import {
   transitionsOf,
 } from "./jira/views.ts";
 
+// The names tests import stay where they always were.
 export type { ScriptRule } from "./_base.ts";
 export type * from "./jira/model.ts";
 export { defaultWorkflow, rateLimited } from "./jira/model.ts";
 export { validateAdf } from "./jira/adf.ts";
 export { JqlError, type JqlNode, type JqlQuery, parseJql } from "./jira/jql.ts";
 
-/** Query parameters Jira documents per operation (anything else is a violation). */
+/**
+ * Query parameters Jira documents per operation (anything else is a
+ * violation); a search body takes the same names as the search's query.
+ */
 const PARAMS = {
   project: ["expand", "properties"],
   createIssue: ["updateHistory"],
@@ -111,23 +115,12 @@ const PARAMS = {
   searchV2: ["jql", "startAt", "maxResults", "validateQuery", "fields", "expand"],
 };
 
-const SEARCH_JQL_BODY = [
-  "jql",
-  "nextPageToken",
-  "maxResults",
-  "fields",
-  "expand",
-  "properties",
-  "fieldsByKeys",
-  "failFast",
-  "reconcileIssues",
-];
-const SEARCH_V2_BODY = ["jql", "startAt", "maxResults", "validateQuery", "fields", "expand"];
-
 const NOT_FOUND: Reply = { status: 404, body: "<html>Not Found</html>" };
 
 /** The fake Jira; see the module documentation. */
 export class FakeJira extends FakeServer<RecordedRequest> {
+  /** `JIRA_URL`: origin plus context path. */
+  declare readonly url: string;
   readonly mode: JiraMode;
   readonly contextPath: string;
   readonly email: string;
@@ -347,7 +340,7 @@ export class FakeJira extends FakeServer<RecordedRequest> {
       route<RecordedRequest>(
         "POST",
         "/search/jql",
-        (call) => searchJql(this, call, this.#searchBody(call, SEARCH_JQL_BODY)),
+        (call) => searchJql(this, call, this.#searchBody(call, PARAMS.searchJql)),
         [],
       ),
     ];
@@ -364,7 +357,7 @@ export class FakeJira extends FakeServer<RecordedRequest> {
       route<RecordedRequest>(
         "POST",
         "/search",
-        (call) => searchV2(this, call, this.#searchBody(call, SEARCH_V2_BODY)),
+        (call) => searchV2(this, call, this.#searchBody(call, PARAMS.searchV2)),
         [],
       ),
     ];

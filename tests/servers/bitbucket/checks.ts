@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Call, Refusal, type Reply } from "../_base.ts";
+import { type Call, pageOf, Refusal, type Reply, withQuery } from "../_base.ts";
 import type { FakeBitbucket } from "../bitbucket.ts";
 import { type BbqlNode, evaluate, fieldsOf, parseBbql } from "./bbql.ts";
 import type { RecordedRequest } from "./model.ts";
@@ -21,23 +21,10 @@ export function page<T>(
 ): Reply {
   const pagelen = int(call.query, "pagelen", bb.defaultPagelen, 1, maxPagelen);
   const page = int(call.query, "page", 1, 1, 1_000_000);
-  const start = (page - 1) * pagelen;
-  const body: Record<string, unknown> = {
-    pagelen,
-    size: items.length,
-    values: items.slice(start, start + pagelen),
-    page,
-  };
-  if (start + pagelen < items.length) {
-    const next = new URL(call.url);
-    next.searchParams.set("page", String(page + 1));
-    body.next = next.href;
-  }
-  if (page > 1) {
-    const previous = new URL(call.url);
-    previous.searchParams.set("page", String(page - 1));
-    body.previous = previous.href;
-  }
+  const { items: values, pages } = pageOf(items, page, pagelen);
+  const body: Record<string, unknown> = { pagelen, size: items.length, values, page };
+  if (page < pages) body.next = withQuery(call.url, { page: page + 1 });
+  if (page > 1) body.previous = withQuery(call.url, { page: page - 1 });
   return { status: 200, body };
 }
 
@@ -115,12 +102,14 @@ export function fields(
   }
 }
 
+/** `value`, when given, is a string. */
 export function string(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== "string") {
     throw new Refusal(bbError(400, `${name}: Not a string`), `${name} must be a string`);
   }
 }
 
+/** `value`, when given, is one of `choices`. */
 export function oneOf(value: unknown, name: string, choices: readonly string[]): void {
   if (value !== undefined && !choices.includes(value as string)) {
     throw new Refusal(

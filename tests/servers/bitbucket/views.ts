@@ -25,23 +25,27 @@ export function bbError(
   return { status, body: { type: "error", error: { message, ...extra } } };
 }
 
+/** The 404 text of a repository the caller cannot see. */
 export const REPO_NOT_FOUND =
   "You may not have access to this repository or it no longer exists in " +
   "this workspace. If you think this repository exists and you have access, make sure you are " +
   "authenticated.";
+/** The plain-text 401 of Basic credentials. */
 export const BASIC_401 = "Login failed due to incorrect login credentials or method.\n" +
   "For information on authentication methods for Bitbucket Cloud APIs, visit:\n" +
   "    https://developer.atlassian.com/cloud/bitbucket/rest/intro/#authentication\n";
+/** The 401 message of a wrong access token. */
 export const TOKEN_401 = "Token is invalid, expired, or not supported for this endpoint.";
 
 /** Error text for a second open pull request from the same source branch. */
 export const ALREADY_OPEN = "There is already an open pull request for this source branch.";
 
+/** The repository's API URL. */
 export function api(bb: FakeBitbucket): string {
   return `${bb.url}/repositories/${bb.workspace}/${bb.repoSlug}`;
 }
 
-export function repoRef(bb: FakeBitbucket) {
+function repoRef(bb: FakeBitbucket) {
   return {
     type: "repository",
     full_name: `${bb.workspace}/${bb.repoSlug}`,
@@ -51,6 +55,7 @@ export function repoRef(bb: FakeBitbucket) {
   };
 }
 
+/** The repository. */
 export function repoView(bb: FakeBitbucket) {
   return {
     ...repoRef(bb),
@@ -71,7 +76,7 @@ export function repoView(bb: FakeBitbucket) {
   };
 }
 
-export function stateView(status: PipelineStatus) {
+function stateView(status: PipelineStatus) {
   if (status === "PENDING") return { type: "pipeline_state_pending", name: "PENDING" };
   if (status === "IN_PROGRESS" || status === "PAUSED") {
     const stage = status === "PAUSED" ? "PAUSED" : "RUNNING";
@@ -88,6 +93,7 @@ export function stateView(status: PipelineStatus) {
   };
 }
 
+/** A pipeline run. */
 export function pipelineView(bb: FakeBitbucket, p: Pipeline) {
   const self = `${api(bb)}/pipelines/${encodeURIComponent(p.uuid)}`;
   return {
@@ -112,6 +118,7 @@ export function pipelineView(bb: FakeBitbucket, p: Pipeline) {
   };
 }
 
+/** A pull request. */
 export function pullView(bb: FakeBitbucket, p: PullRequest) {
   const branch = (name: string) => ({
     branch: { name },
@@ -138,6 +145,7 @@ export function pullView(bb: FakeBitbucket, p: PullRequest) {
   };
 }
 
+/** An issue. */
 export function issueView(bb: FakeBitbucket, i: Issue) {
   const self = `${api(bb)}/issues/${i.id}`;
   return {
@@ -163,6 +171,7 @@ export function issueView(bb: FakeBitbucket, i: Issue) {
   };
 }
 
+/** An issue comment. */
 export function commentView(bb: FakeBitbucket, c: IssueComment) {
   return {
     type: "issue_comment",
@@ -177,6 +186,7 @@ export function commentView(bb: FakeBitbucket, c: IssueComment) {
   };
 }
 
+/** A pipeline variable; a secured one without its value. */
 export function variableView(v: PipelineVariable) {
   return {
     type: "pipeline_variable",

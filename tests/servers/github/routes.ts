@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Call, type Route, route } from "../_base.ts";
+import { type Call, linkHeader, pageOf, type Route, route } from "../_base.ts";
 import type { FakeGitHub } from "../github.ts";
 import type {
   CheckRun,
@@ -50,20 +50,22 @@ function paginate<T>(
     ? Math.min(Math.floor(perPageRaw), defaults.max)
     : defaults.perPage;
   const pageRaw = Number(call.query.get("page") ?? 1);
-  const page = pageRaw >= 1 ? Math.floor(pageRaw) : 1;
-  const last = Math.max(1, Math.ceil(items.length / perPage));
-  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const { items: page, page: n, pages: last } = pageOf(
+    items,
+    pageRaw >= 1 ? Math.floor(pageRaw) : 1,
+    perPage,
+  );
   const link = (n: number) => {
     const q = new URLSearchParams(call.query);
     q.delete("page");
     q.append("page", String(n));
-    return `<${gh.url}${gh.linkBase}${repoRest(call.path)}?${q}>`;
+    return `${gh.url}${gh.linkBase}${repoRest(call.path)}?${q}`;
   };
-  const rels: string[] = [];
-  if (page > 1) rels.push(`${link(Math.min(page - 1, last))}; rel="prev"`);
-  if (page < last) rels.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
-  if (page > 1) rels.push(`${link(1)}; rel="first"`);
-  return { page: slice, headers: rels.length ? { link: rels.join(", ") } : {} };
+  const rels: [string, string][] = [];
+  if (n > 1) rels.push(["prev", link(Math.min(n - 1, last))]);
+  if (n < last) rels.push(["next", link(n + 1)], ["last", link(last)]);
+  if (n > 1) rels.push(["first", link(1)]);
+  return { page, headers: rels.length ? { link: linkHeader(rels) } : {} };
 }
 
 /** The commit SHA a ref (branch, tag, full or short SHA) names; `undefined` when none. */

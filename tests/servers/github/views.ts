@@ -89,10 +89,11 @@ export function apiRepo(gh: FakeGitHub): string {
 }
 
 /** The repository's web URL. */
-export function webRepo(gh: FakeGitHub): string {
+function webRepo(gh: FakeGitHub): string {
   return `${gh.webUrl}/${gh.owner}/${gh.repo}`;
 }
 
+/** A label; its id is derived from its name. */
 export function labelView(gh: FakeGitHub, name: string) {
   let id = 0;
   for (const c of name) id = (id * 31 + c.codePointAt(0)!) % 1_000_000_007;
@@ -107,10 +108,11 @@ export function labelView(gh: FakeGitHub, name: string) {
   };
 }
 
-export function user(gh: FakeGitHub) {
+function user(gh: FakeGitHub) {
   return { login: "pace-bot", id: 1, type: "Bot", html_url: `${gh.webUrl}/pace-bot` };
 }
 
+/** The repository. */
 export function repoView(gh: FakeGitHub) {
   return {
     id: gh.repoId,
@@ -137,6 +139,7 @@ export function repoView(gh: FakeGitHub) {
   };
 }
 
+/** A pull request. */
 export function pullView(gh: FakeGitHub, p: PullRequest) {
   const api = `${apiRepo(gh)}/pulls/${p.number}`;
   const html = `${webRepo(gh)}/pull/${p.number}`;
@@ -177,6 +180,7 @@ export function pullView(gh: FakeGitHub, p: PullRequest) {
   };
 }
 
+/** An issue, or a pull request as the issues API lists it. */
 export function issueView(gh: FakeGitHub, x: Issue | PullRequest) {
   const isPull = "head" in x;
   const api = `${apiRepo(gh)}/issues/${x.number}`;
@@ -214,6 +218,7 @@ export function issueView(gh: FakeGitHub, x: Issue | PullRequest) {
   return view;
 }
 
+/** An issue or pull-request comment. */
 export function commentView(gh: FakeGitHub, c: IssueComment) {
   const id = c.id ?? 0;
   const html = gh.pulls.some((p) => p.number === c.issue_number)
@@ -232,6 +237,7 @@ export function commentView(gh: FakeGitHub, c: IssueComment) {
   };
 }
 
+/** A check run. */
 export function checkRunView(gh: FakeGitHub, r: CheckRun) {
   const api = `${apiRepo(gh)}/check-runs/${r.id}`;
   return {
@@ -260,6 +266,7 @@ export function checkRunView(gh: FakeGitHub, r: CheckRun) {
   };
 }
 
+/** A commit status. */
 export function statusView(gh: FakeGitHub, s: CommitStatus) {
   return {
     url: `${apiRepo(gh)}/statuses/${s.id}`,
@@ -275,6 +282,7 @@ export function statusView(gh: FakeGitHub, s: CommitStatus) {
   };
 }
 
+/** An Actions variable. */
 export function variableView(v: Variable) {
   return {
     name: v.name,

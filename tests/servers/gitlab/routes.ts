@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Call, Reply, Route } from "../_base.ts";
+import { type Call, linkHeader, pageOf, type Reply, type Route, withQuery } from "../_base.ts";
 import type { FakeGitLab } from "../gitlab.ts";
 import type { Note, RecordedRequest, Variable } from "./model.ts";
 
@@ -59,22 +59,18 @@ export const errorReply = (status: number, text: string): Reply => ({
 /** One page of `items`, with GitLab's pagination headers. */
 function page<T>(gl: FakeGitLab, items: T[], call: Call<RecordedRequest>): Reply {
   const perPage = Math.min(100, Math.max(1, Number(call.query.get("per_page") ?? 20) || 20));
-  const page = Math.max(1, Number(call.query.get("page") ?? 1) || 1);
-  const total = items.length;
-  const pages = Math.max(1, Math.ceil(total / perPage));
-  const body = items.slice((page - 1) * perPage, page * perPage);
-  const link = (n: number) => {
-    const url = new URL(call.url);
-    url.searchParams.set("page", String(n));
-    url.searchParams.set("per_page", String(perPage));
-    return url.href;
-  };
-  const links: string[] = [];
-  if (page < pages) links.push(`<${link(page + 1)}>; rel="next"`);
-  if (page > 1) links.push(`<${link(page - 1)}>; rel="prev"`);
-  links.push(`<${link(1)}>; rel="first"`);
-  if (gl.pagination === "headers") links.push(`<${link(pages)}>; rel="last"`);
-  const headers: Record<string, string> = { link: links.join(", ") };
+  const { items: body, page, pages, total } = pageOf(
+    items,
+    Math.max(1, Number(call.query.get("page") ?? 1) || 1),
+    perPage,
+  );
+  const link = (n: number) => withQuery(call.url, { page: n, per_page: perPage });
+  const rels: [string, string][] = [];
+  if (page < pages) rels.push(["next", link(page + 1)]);
+  if (page > 1) rels.push(["prev", link(page - 1)]);
+  rels.push(["first", link(1)]);
+  if (gl.pagination === "headers") rels.push(["last", link(pages)]);
+  const headers: Record<string, string> = { link: linkHeader(rels) };
   if (gl.pagination === "headers") {
     Object.assign(headers, {
       "x-page": String(page),

@@ -22,6 +22,7 @@ const BUILD_CLASSES = {
   pipeline: "org.jenkinsci.plugins.workflow.job.WorkflowRun",
 } as const;
 
+/** Jenkins itself (`/api/json`). */
 export function rootBean(jenkins: FakeJenkins): Bean {
   return new Bean("hudson.model.Hudson", [
     prop("assignedLabels", [
@@ -43,20 +44,21 @@ export function rootBean(jenkins: FakeJenkins): Bean {
   ]);
 }
 
-export function viewBean(jenkins: FakeJenkins, prefix: string): Bean {
+function viewBean(jenkins: FakeJenkins, prefix: string): Bean {
   return new Bean("hudson.model.AllView", [
     prop("name", "all", 2),
     prop("url", `${jenkins.url}/${prefix}`, 2),
   ]);
 }
 
+/** A folder, multibranch project or job. */
 export function itemBean(jenkins: FakeJenkins, item: Item): Bean {
   return item.kind === "folder" || item.kind === "multibranch"
     ? folderBean(jenkins, item)
     : jobBean(jenkins, item);
 }
 
-export function common(jenkins: FakeJenkins, item: Item): Prop[] {
+function common(jenkins: FakeJenkins, item: Item): Prop[] {
   const names = jenkins.items.names(item);
   return [
     prop("actions", []),
@@ -70,7 +72,7 @@ export function common(jenkins: FakeJenkins, item: Item): Prop[] {
   ];
 }
 
-export function folderBean(jenkins: FakeJenkins, item: Item): Bean {
+function folderBean(jenkins: FakeJenkins, item: Item): Bean {
   const prefix = jenkins.itemUrl(jenkins.items.names(item).join("/")).slice(jenkins.url.length + 1);
   return new Bean(CLASSES[item.kind as FolderKind], [
     ...common(jenkins, item),
@@ -81,7 +83,7 @@ export function folderBean(jenkins: FakeJenkins, item: Item): Bean {
   ]);
 }
 
-export function jobBean(jenkins: FakeJenkins, item: Item): Bean {
+function jobBean(jenkins: FakeJenkins, item: Item): Bean {
   const newest = [...item.builds].reverse();
   const last = newest[0];
   const ref = (build: FakeBuild | undefined) => build ? buildBean(jenkins, item, build) : null;
@@ -116,6 +118,7 @@ export function jobBean(jenkins: FakeJenkins, item: Item): Bean {
   ]);
 }
 
+/** A build of `job`, with its git data and change sets. */
 export function buildBean(jenkins: FakeJenkins, job: Item, build: FakeBuild): Bean {
   const kind = job.kind as JobKind;
   const names = jenkins.items.names(job);

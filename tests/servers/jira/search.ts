@@ -121,12 +121,14 @@ function compile(
   return { match: (issue) => !query.where || test(query.where, issue), order: query.orderBy };
 }
 
-function run(jira: FakeJira, jql: string): FakeIssue[] | Reply {
+/** The issues `jql` finds, in its order; Jira's 400 when it does not parse (a client bug). */
+function run(jira: FakeJira, call: Call<RecordedRequest>, jql: string): FakeIssue[] | Reply {
   let compiled;
   try {
     compiled = compile(jira, jql);
   } catch (error) {
     if (!(error instanceof JqlError)) throw error;
+    if (error.syntax) jira.violate(call, "unparseable JQL");
     return {
       status: 400,
       body: { errorMessages: [error.message], errors: {}, warningMessages: [] },
@@ -153,6 +155,7 @@ export function pageSize(jira: FakeJira, raw: string | undefined): number {
   return Math.max(0, Math.min(Number.isFinite(asked) ? asked : 50, jira.pageCap));
 }
 
+/** Cloud's `/search/jql`: bounded JQL, `nextPageToken` pages, no token on the last page. */
 export function searchJql(
   jira: FakeJira,
   call: Call<RecordedRequest>,
@@ -165,15 +168,8 @@ export function searchJql(
       "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.",
     ]);
   }
-  const result = run(jira, jql);
-  if (!Array.isArray(result)) {
-    if (
-      (result.body as { errorMessages: string[] }).errorMessages[0].startsWith("Error in the JQL")
-    ) {
-      jira.violate(call, `unparseable JQL`);
-    }
-    return result;
-  }
+  const result = run(jira, call, jql);
+  if (!Array.isArray(result)) return result;
   let offset = 0;
   if (params.nextPageToken !== undefined) {
     const decoded = decodeToken(params.nextPageToken);
@@ -195,21 +191,15 @@ export function searchJql(
   return { status: 200, body };
 }
 
+/** Data Center's `/search`: `startAt`, `maxResults`, `total`. */
 export function searchV2(
   jira: FakeJira,
   call: Call<RecordedRequest>,
   params: Record<string, string>,
 ): Reply {
   const jql = params.jql ?? "";
-  const result = run(jira, jql);
-  if (!Array.isArray(result)) {
-    if (
-      (result.body as { errorMessages: string[] }).errorMessages[0].startsWith("Error in the JQL")
-    ) {
-      jira.violate(call, `unparseable JQL`);
-    }
-    return result;
-  }
+  const result = run(jira, call, jql);
+  if (!Array.isArray(result)) return result;
   const startAt = Math.max(0, Number(params.startAt ?? 0) || 0);
   const size = pageSize(jira, params.maxResults);
   const page = result.slice(startAt, startAt + size);

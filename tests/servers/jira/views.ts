@@ -33,14 +33,20 @@ export function now(): string {
   return new Date().toISOString().replace("Z", "+0000");
 }
 
+/** An issue key: `PACE-12`. */
 export const ISSUE_KEY = /^[A-Z][A-Z0-9_]+-\d+$/;
+/** The longest description or comment Jira takes. */
 export const TEXT_LIMIT = 32_767;
+/** Cloud's answer to a description or comment that is not ADF. */
 export const ADF_REQUIRED =
   "Operation value must be an Atlassian Document (see the Atlassian Document Format)";
+/** Data Center's answer to a body that is not a string. */
 export const STRING_REQUIRED = "Operation value must be a string";
+/** A field the create screen does not have. */
 export const NOT_SETTABLE = (field: string) =>
   `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
 
+/** A project by key (any case) or id. */
 export function findProject(jira: FakeJira, keyOrId: string): FakeProject | undefined {
   for (const p of jira.projects.values()) {
     if (p.key.toUpperCase() === keyOrId.toUpperCase() || p.id === keyOrId) return p;
@@ -48,6 +54,7 @@ export function findProject(jira: FakeJira, keyOrId: string): FakeProject | unde
   return undefined;
 }
 
+/** A project with its issue types. */
 export function projectView(jira: FakeJira, p: FakeProject) {
   const api = `${jira.url}/rest/api/${jira.version}`;
   return {
@@ -83,6 +90,7 @@ function statusView(jira: FakeJira, project: FakeProject, name: string) {
   };
 }
 
+/** An issue with the `fields` asked for (`*all`, `*navigable`, names, `-name`). */
 export function issueView(jira: FakeJira, issue: FakeIssue, fieldsParam: string | undefined) {
   const project = jira.projects.get(issue.project)!;
   const api = `${jira.url}/rest/api/${jira.version}`;
@@ -114,6 +122,7 @@ export function issueView(jira: FakeJira, issue: FakeIssue, fieldsParam: string 
   return view;
 }
 
+/** The transitions offered from the issue's status. */
 export function transitionsOf(jira: FakeJira, issue: FakeIssue) {
   const project = jira.projects.get(issue.project)!;
   return project.workflow.transitions
