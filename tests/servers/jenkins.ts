@@ -102,9 +102,8 @@ export class FakeJenkins extends FakeServer<RecordedRequest> {
   #addressed = new WeakMap<Call<RecordedRequest>, Item>();
 
   private constructor(options: FakeJenkinsOptions) {
-    const contextPath = (options.contextPath ?? "").replace(/\/+$/, "");
-    super({ mount: contextPath });
-    this.contextPath = contextPath;
+    super({ mount: options.contextPath });
+    this.contextPath = this.mount;
     this.user = options.user ?? "pace-bot";
     this.token = options.token ?? "11c0ffee5eed0ddba11fab1e5ca1ab1e00";
     this.password = options.password ?? "hunter2-pass";

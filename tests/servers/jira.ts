@@ -141,9 +141,8 @@ export class FakeJira extends FakeServer<RecordedRequest> {
   #nextCommentId = 20000;
 
   private constructor(options: FakeJiraOptions) {
-    const contextPath = (options.contextPath ?? "").replace(/\/+$/, "");
-    super({ mount: contextPath });
-    this.contextPath = contextPath;
+    super({ mount: options.contextPath });
+    this.contextPath = this.mount;
     this.mode = options.mode ?? "cloud";
     this.email = options.email ?? "pace-bot@acme.example";
     this.token = options.token ??
