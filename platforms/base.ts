@@ -8,7 +8,8 @@
  */
 
 import { isAbsolute, resolve } from "node:path";
-import { writeText } from "./_core/files.ts";
+import { appendCapped, writeText } from "./_core/files.ts";
+import { envValue } from "./_core/settings.ts";
 import { pollCi } from "./_core/poll.ts";
 import { dailySummaryLine, summaryFile } from "./_pace/names.ts";
 import {
@@ -112,8 +113,27 @@ export abstract class BaseCIAdapter extends AdapterCore implements CIAdapter {
     return Promise.resolve(true);
   }
 
-  /** Write the report to `pace-summary.md` in the repository root. */
+  /**
+   * The variable in which the platform's runner names its job-summary file
+   * (`GITHUB_STEP_SUMMARY`), if it has one.
+   */
+  protected readonly summaryFileVariable: string | undefined = undefined;
+
+  /**
+   * Append the report to the runner's summary file when the runner names one
+   * (capped at 1 MiB, earlier content kept), else write `pace-summary.md` in
+   * the repository root.
+   */
   async writeJobSummary(markdown: string): Promise<boolean> {
+    const runnerFile = this.summaryFileVariable
+      ? envValue(this.env, this.summaryFileVariable)
+      : undefined;
+    if (runnerFile) {
+      if (await appendCapped(runnerFile, markdown)) {
+        this.logger.warn(`job summary truncated to the 1 MiB limit of ${this.summaryFileVariable}`);
+      }
+      return true;
+    }
     const path = summaryFile(this.context.repoRoot);
     await writeText(path, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
     this.logger.info(`job summary written to ${path}`);

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { appendCapped } from "../_core/files.ts";
+import type { appendCapped } from "../_core/files.ts";
 import { HttpError } from "../_core/http.ts";
-import { envValue } from "../_core/settings.ts";
+import type { envValue } from "../_core/settings.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { reviewPlan } from "../_pace/plans.ts";
 import { toMarkdown } from "../_pace/markdown.ts";
@@ -45,6 +45,7 @@ const PASSED_CHECK = new Set(["success", "neutral", "skipped"]);
 export class GitHubCIAdapter extends BaseCIAdapter {
   /** The registered platform name. */
   readonly platform = "github";
+  protected override readonly summaryFileVariable = "GITHUB_STEP_SUMMARY";
   readonly #gh: GitHubConnection;
 
   /** Build from a resolved context (use the factory: `getCIAdapter`). */
@@ -139,15 +140,6 @@ export class GitHubCIAdapter extends BaseCIAdapter {
       statuses.push(...(await statusPage(page)).statuses);
     }
     return classify(runs, statuses);
-  }
-
-  /** Append to the step summary (`GITHUB_STEP_SUMMARY`), else `pace-summary.md`. */
-  override async writeJobSummary(markdown: string): Promise<boolean> {
-    const path = envValue(this.env, "GITHUB_STEP_SUMMARY");
-    if (!path) return await super.writeJobSummary(markdown);
-    const cut = await appendCapped(path, markdown);
-    if (cut) this.logger.warn("job summary truncated to GitHub's 1 MiB step-summary limit");
-    return true;
   }
 
   /** Create or update an Actions repository variable. */

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { appendCapped } from "../_core/files.ts";
+import type { appendCapped } from "../_core/files.ts";
 import { HttpError } from "../_core/http.ts";
-import { envValue } from "../_core/settings.ts";
+import type { envValue } from "../_core/settings.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { reviewPlan } from "../_pace/plans.ts";
 import { toMarkdown } from "../_pace/markdown.ts";
@@ -47,6 +47,7 @@ interface MergeRequest {
 export class GitLabCIAdapter extends BaseCIAdapter {
   /** The registered platform name. */
   readonly platform = "gitlab";
+  protected override readonly summaryFileVariable = "CI_JOB_SUMMARY";
   readonly #gl: GitLabConnection;
 
   /** Build from a resolved context (use the factory: `getCIAdapter`). */
@@ -144,16 +145,6 @@ export class GitLabCIAdapter extends BaseCIAdapter {
     if (deciding.status !== "manual") return pipelineSnapshot(deciding);
     const jobs = await gl.all<GitLabJob>(gl.path(`pipelines/${deciding.id}/jobs`), {}, signal);
     return pipelineSnapshot(deciding, jobs);
-  }
-
-  /** Append to `$CI_JOB_SUMMARY` when set (capped at 1 MiB), else write `pace-summary.md`. */
-  override async writeJobSummary(markdown: string): Promise<boolean> {
-    const path = envValue(this.env, "CI_JOB_SUMMARY");
-    if (!path) return await super.writeJobSummary(markdown);
-    // As given, like the permission list from `paths(env)` that grants it.
-    const cut = await appendCapped(path, markdown);
-    if (cut) this.logger.warn("job summary truncated to 1 MiB");
-    return true;
   }
 
   /** Update the project CI/CD variable, or create it when absent. */
