@@ -5,9 +5,7 @@
  * @module
  */
 
-import type { appendCapped } from "../_core/files.ts";
 import { HttpError } from "../_core/http.ts";
-import type { envValue } from "../_core/settings.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { reviewPlan } from "../_pace/plans.ts";
 import { toMarkdown } from "../_pace/markdown.ts";
