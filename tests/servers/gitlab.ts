@@ -42,7 +42,8 @@ import type {
   RecordedRequest,
   Variable,
 } from "./gitlab/model.ts";
-import { errorReply, type GitLabRoute, gitLabRoutes, message, now } from "./gitlab/routes.ts";
+import { errorReply, type GitLabRoute, message, now } from "./gitlab/params.ts";
+import { gitLabRoutes } from "./gitlab/routes.ts";
 
 // The names tests import stay where they always were.
 export type { ScriptRule } from "./_base.ts";
