@@ -2,7 +2,7 @@
  * The `pace` command: PACE's outside-world operations for a pipeline step.
  *
  * ```sh
- * deno run -P=pace jsr:@pace/platforms/cli ci wait "$GITHUB_SHA"
+ * deno run --config deno.json -P=pace jsr:@pace/platforms/cli ci wait "$FORGE_SHA"
  * deno task pace tracker escalate --day 3 --reason "tests fail"
  * ```
  *

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { getPlatform, resolveContext } from "../platforms/registry.ts";
+import { describeProblems, getPlatform, resolveContext } from "../platforms/registry.ts";
 import type { CommandGroup, RunContext } from "./context.ts";
 import { EXIT } from "./output.ts";
 
@@ -29,7 +29,7 @@ async function checkPlatform(
   }
   const missing = definition.missing?.(ctx.env) ?? [];
   if (missing.length) {
-    return { platform: name, roles, missing, ok: false, detail: `missing ${missing.join(", ")}` };
+    return { platform: name, roles, missing, ok: false, detail: describeProblems(missing) };
   }
   if (!definition.probe) return { platform: name, roles, missing, ok: true, detail: "not probed" };
   const resolved = resolveContext(definition, ctx.context);

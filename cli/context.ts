@@ -6,7 +6,12 @@
  */
 
 import { resolve } from "node:path";
-import { getCIAdapter, getPlatform, getTrackerAdapter } from "../platforms/registry.ts";
+import {
+  describeProblems,
+  getCIAdapter,
+  getPlatform,
+  getTrackerAdapter,
+} from "../platforms/registry.ts";
 import { dayDir as dayDirOf, paceDirOf } from "../platforms/_pace/names.ts";
 import type {
   AdapterContext,
@@ -75,9 +80,9 @@ export function platformContext(ctx: RunContext, side: Side): AdapterContext {
   const missing = getPlatform(name)?.missing?.(ctx.env) ?? [];
   if (missing.length) {
     throw new UsageError(
-      `${name} (platform.${side}) cannot be used: ${missing.join(", ")} ${
-        missing.length === 1 ? "is" : "are"
-      } not set; \`pace check\` shows what is missing`,
+      `${name} (platform.${side}) cannot be used: ${
+        describeProblems(missing)
+      }; \`pace check\` shows what is missing`,
     );
   }
   return ctx.context;

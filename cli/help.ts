@@ -15,7 +15,7 @@ export const VERSION: string = denoJson.version;
 const EXIT_HELP = `Exit codes:
   0  success (ci wait: CI succeeded)
   1  the operation failed or did not take effect (ci wait: CI failed; get-var: unset;
-     check: a problem)
+     check: a problem; branch sha: no such branch)
   2  usage or config error, missing credentials (before any request)
   3  ci wait: cancelled
   4  ci wait: no CI runs for the commit

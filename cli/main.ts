@@ -17,6 +17,7 @@ import {
   stringOption,
   UsageError,
 } from "./args.ts";
+import { branchGroup } from "./branch.ts";
 import { checkGroup } from "./check.ts";
 import { ciGroup } from "./ci.ts";
 import type { Command, CommandGroup, RunContext } from "./context.ts";
@@ -40,6 +41,7 @@ const GROUPS: readonly CommandGroup[] = [
   permissionsGroup,
   ciGroup,
   trackerGroup,
+  branchGroup,
 ];
 
 /** The global options and every command's: a global one may stand anywhere on the line. */

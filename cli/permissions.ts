@@ -25,7 +25,9 @@ async function writeDenoJson(ctx: RunContext, set: unknown): Promise<number> {
   const permissions = (config.permissions ?? {}) as Record<string, unknown>;
   config.permissions = { ...permissions, pace: set };
   await Deno.writeTextFile(path, `${JSON.stringify(config, null, 2)}\n`);
-  ctx.io.stderr(`wrote permission set "pace" to ${path}; run: deno run -P=pace …`);
+  ctx.io.stderr(
+    `wrote permission set "pace" to ${path}; run: deno run --config ${path} -P=pace … (Deno 2.5 or later)`,
+  );
   emit(ctx, path, { ok: true, path });
   return EXIT.ok;
 }

@@ -22,7 +22,7 @@ export { BITBUCKET_DEFAULT_API_URL } from "./bitbucket/settings.ts";
  * console.log(bitbucketPlatform.hosts({ BITBUCKET_API_URL: "https://bb.example.com:8443/2.0" }));
  * // ["bb.example.com:8443"]
  * console.log(bitbucketPlatform.missing?.({ BITBUCKET_WORKSPACE: "acme" }));
- * // ["BITBUCKET_REPO_SLUG", "BITBUCKET_API_TOKEN or BITBUCKET_USER + BITBUCKET_APP_PASSWORD"]
+ * // ["BITBUCKET_REPO_SLUG", "one Bitbucket credential: BITBUCKET_EMAIL + BITBUCKET_API_TOKEN (…), …"]
  * ```
  */
 export const bitbucketPlatform: PlatformDefinition = {
@@ -31,6 +31,7 @@ export const bitbucketPlatform: PlatformDefinition = {
   env: [
     "BITBUCKET_WORKSPACE",
     "BITBUCKET_REPO_SLUG",
+    "BITBUCKET_EMAIL",
     "BITBUCKET_API_TOKEN",
     "BITBUCKET_USER",
     "BITBUCKET_APP_PASSWORD",
@@ -52,6 +53,8 @@ export const bitbucketPlatform: PlatformDefinition = {
       bitbucketIssues(new BitbucketConnection(context)),
     );
   },
+  branching: async (context) =>
+    new (await import("./bitbucket/branching.ts")).BitbucketBranchingAdapter(context),
   probe: async (context) => {
     const problems = readBitbucketSettings(context.env).problems;
     if (problems.length) return { ok: false, detail: problems.join("; ") };

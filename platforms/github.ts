@@ -61,6 +61,8 @@ export const githubPlatform: PlatformDefinition = {
     ]);
     return new ForgeTracker(context, "github", gitHubIssues(new GitHubConnection(context)));
   },
+  branching: async (context) =>
+    new (await import("./github/branching.ts")).GitHubBranchingAdapter(context),
   probe: async (context) => {
     const problems = readGitHubSettings(context.env).problems;
     if (problems.length) return { ok: false, detail: problems.join("; ") };

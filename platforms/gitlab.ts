@@ -33,16 +33,11 @@ export const gitlabPlatform: PlatformDefinition = {
     "GITLAB_PROJECT",
     "GITLAB_URL",
     "CI_JOB_TOKEN",
-    "CI_JOB_SUMMARY",
     "GITLAB_CI",
   ],
   secretEnv: ["GITLAB_TOKEN", "CI_JOB_TOKEN"],
   hosts: (env) => hostsOf(envValue(env, "GITLAB_URL"), GITLAB_DEFAULT_URL),
   missing: (env) => readGitLabSettings(env).problems,
-  paths: (env) => {
-    const summary = envValue(env, "CI_JOB_SUMMARY");
-    return summary ? { read: [summary], write: [summary] } : {};
-  },
   ci: async (context) => new (await import("./gitlab/ci.ts")).GitLabCIAdapter(context),
   tracker: async (context) => {
     const [{ ForgeTracker }, { gitLabIssues }, { GitLabConnection }] = await Promise.all([

@@ -287,6 +287,14 @@ export function getBranchingAdapter(
   return buildAdapter(definitions.get("local")!, "branching", context);
 }
 
+/**
+ * What `definition.missing(env)` found, as one sentence: a bare variable name
+ * reads "NAME is not set", a sentence stays as it is.
+ */
+export function describeProblems(problems: readonly string[]): string {
+  return problems.map((p) => /^[A-Z][A-Z0-9_]*$/.test(p) ? `${p} is not set` : p).join("; ");
+}
+
 type Side = "ci" | "tracker" | "branching";
 const OUTCOMES: Record<Side, Record<string, Outcome>> = {
   ci: CI_OUTCOMES,
@@ -311,9 +319,7 @@ export function buildAdapter<S extends Side>(
   }
   const resolved = resolveContext(definition, context);
   const problems = definition.missing?.(resolved.env) ?? [];
-  const unavailable = problems.length
-    ? problems.map((p) => /^[A-Z][A-Z0-9_]*$/.test(p) ? `${p} is not set` : p).join("; ")
-    : undefined;
+  const unavailable = problems.length ? describeProblems(problems) : undefined;
   let adapter: object | Promise<object>;
   try {
     adapter = (factory as (c: ResolvedContext) => object | Promise<object>)(resolved);

@@ -24,6 +24,8 @@ const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 /** Enough to ask for the flags; everything else runs under what it prints. */
 const BROAD = ["--allow-read", "--allow-write", "--allow-env"];
 const SHA = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
+/** Where local branching writes the release PR (the slashes of branch names made safe). */
+const RELEASE_PR = ".pace/pull-requests/rel_sprint_pace-1--into--release_v1.0.md";
 
 interface Run {
   code: number;
@@ -49,6 +51,11 @@ async function pace(cwd: string, flags: string[], args: string[]): Promise<Run> 
     stdout: decoder.decode(output.stdout).trim(),
     stderr: decoder.decode(output.stderr).trim(),
   };
+}
+
+/** An argument as a shell would need it typed. */
+function shellWord(arg: string): string {
+  return /^[\w./=:,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 async function listFiles(dir: string): Promise<Map<string, number>> {
@@ -122,6 +129,12 @@ async function demo(): Promise<number> {
 
   const steps: Step[] = [
     {
+      title: "branch hierarchy (release v1.0, day 3)",
+      args: ["branch", "ensure-hierarchy", "--release", "v1.0", "--day", "3"],
+      expect: 0,
+      output: "the sprint branch on stdout (local has no remote: nothing to create)",
+    },
+    {
       title: "push story (day 1)",
       args: ["tracker", "push-story", "--day", "1"],
       expect: 0,
@@ -186,6 +199,25 @@ async function demo(): Promise<number> {
       expect: 0,
       artifact: ".pace/day-1/story-handoff-comment.md",
     },
+    {
+      title: "release PR (sprint 1 into release/v1.0)",
+      args: [
+        "branch",
+        "pr",
+        "--head",
+        "rel/sprint/pace-1",
+        "--base",
+        "release/v1.0",
+        "--title",
+        "Sprint 1 into release v1.0",
+        "--body-file",
+        "day-report.md",
+        "--label",
+        "pace-release",
+      ],
+      expect: 0,
+      artifact: RELEASE_PR,
+    },
   ];
 
   let failures = 0;
@@ -204,7 +236,7 @@ async function demo(): Promise<number> {
     }
     const mark = problems.length ? "FAIL" : "ok  ";
     console.log(`${mark} ${index + 1}. ${step.title}`);
-    console.log(`       $ pace ${step.args.join(" ")}`);
+    console.log(`       $ pace ${step.args.map(shellWord).join(" ")}`);
     console.log(`       exit ${run.code}${step.why ? ` (${step.why})` : ""}`);
     console.log(`       -> ${step.artifact ?? step.output}`);
     const logged = step.stderrHas &&
@@ -227,10 +259,13 @@ async function demo(): Promise<number> {
     console.log(`  ${String(size).padStart(6)} B  ${relative(root, path)}`);
   }
 
-  const escalation = join(root, ".pace", "day-3", "escalation-issue.md");
-  if (await exists(escalation)) {
-    const lines = (await Deno.readTextFile(escalation)).split("\n").slice(0, 12);
-    console.log(`\nFirst lines of ${relative(root, escalation)}:`);
+  for (
+    const [file, count] of [[".pace/day-3/escalation-issue.md", 12], [RELEASE_PR, 10]] as const
+  ) {
+    const path = join(root, file);
+    if (!await exists(path)) continue;
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n").slice(0, count);
+    console.log(`\nFirst lines of ${file}:`);
     for (const line of lines) console.log(`  | ${line}`);
   }
 

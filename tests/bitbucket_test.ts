@@ -19,6 +19,7 @@ import {
 } from "./_assert.ts";
 import {
   ALREADY_OPEN,
+  type BitbucketCredential,
   FakeBitbucket,
   type FakeBitbucketOptions,
   parseBbql,
@@ -30,15 +31,20 @@ const OTHER_SHA = "9c3a1e2b4d5f60718293a4b5c6d7e8f901234567";
 
 const fast = { timeoutMinutes: 0.05, pollIntervalSeconds: 0.01 };
 
-type Auth = "bearer" | "basic";
+type Auth = BitbucketCredential;
 
 function credentialsEnv(bb: FakeBitbucket, auth: Auth): Record<string, string> {
-  return auth === "bearer"
-    ? { BITBUCKET_API_TOKEN: bb.token }
-    : { BITBUCKET_USER: bb.user, BITBUCKET_APP_PASSWORD: bb.appPassword };
+  switch (auth) {
+    case "api-token":
+      return { BITBUCKET_EMAIL: bb.email, BITBUCKET_API_TOKEN: bb.apiToken };
+    case "access-token":
+      return { BITBUCKET_API_TOKEN: bb.token };
+    case "app-password":
+      return { BITBUCKET_USER: bb.user, BITBUCKET_APP_PASSWORD: bb.appPassword };
+  }
 }
 
-function baseEnv(bb: FakeBitbucket, auth: Auth = "bearer"): Record<string, string> {
+function baseEnv(bb: FakeBitbucket, auth: Auth = "access-token"): Record<string, string> {
   return {
     BITBUCKET_API_URL: bb.url,
     BITBUCKET_WORKSPACE: bb.workspace,
@@ -51,7 +57,10 @@ function baseEnv(bb: FakeBitbucket, auth: Auth = "bearer"): Record<string, strin
 function secretsOf(bb: FakeBitbucket): string[] {
   return [
     bb.token,
+    bb.apiToken,
     bb.appPassword,
+    `${bb.email}:${bb.apiToken}`,
+    btoa(`${bb.email}:${bb.apiToken}`),
     `${bb.user}:${bb.appPassword}`,
     btoa(`${bb.user}:${bb.appPassword}`),
   ];
@@ -89,7 +98,9 @@ async function rig(
   options: FakeBitbucketOptions = {},
   extra: { env?: Record<string, string>; fetch?: typeof fetch; auth?: Auth } = {},
 ): Promise<Rig> {
-  const bb = await FakeBitbucket.start(options);
+  // Where a test uses an app password, it runs where app passwords still work.
+  const appPasswords = extra.auth === "app-password" || options.appPasswords;
+  const bb = await FakeBitbucket.start({ ...options, appPasswords });
   const root = await Deno.makeTempDir({ prefix: "pace-bitbucket-" });
   const paceDir = await writeSamplePace(root);
   const logger = captureLogger();
@@ -142,13 +153,19 @@ function pipelineRequests(bb: FakeBitbucket) {
 // ---------------------------------------------------------------------------
 // The contract kit, with each credential scheme
 
-for (const auth of ["bearer", "basic"] as const) {
+const MENTIONS: Record<Auth, string> = {
+  "api-token": "BITBUCKET_EMAIL",
+  "access-token": "BITBUCKET_API_TOKEN",
+  "app-password": "BITBUCKET_APP_PASSWORD",
+};
+
+for (const auth of ["api-token", "access-token", "app-password"] as const) {
   Deno.test(`bitbucket keeps the PACE contract (${auth})`, async (t) => {
     let bb: FakeBitbucket;
     await testPlatformContract(t, {
       definition: bitbucketPlatform,
       setup: async () => {
-        bb = await FakeBitbucket.start();
+        bb = await FakeBitbucket.start({ appPasswords: auth === "app-password" });
         return {
           env: baseEnv(bb, auth),
           requestCount: () => bb.requests.length,
@@ -158,96 +175,18 @@ for (const auth of ["bearer", "basic"] as const) {
             await bb.close();
             assertEquals(bb.violations, []);
             if (bb.requests.length) {
-              assert(bb.requests.every((q) => q.scheme === auth), `every request used ${auth}`);
+              assert(bb.requests.every((q) => q.credential === auth), `every request used ${auth}`);
             }
           },
         };
       },
       missingCredentials: {
         env: { BITBUCKET_WORKSPACE: "pace-team", BITBUCKET_REPO_SLUG: "pace-demo" },
-        mentions: auth === "bearer" ? "BITBUCKET_API_TOKEN" : "BITBUCKET_APP_PASSWORD",
+        mentions: MENTIONS[auth],
       },
     });
   });
 }
-
-// ---------------------------------------------------------------------------
-// Credentials
-
-Deno.test("bitbucket auth: Bearer sends the access token on every request", async () => {
-  await using r = await rig();
-  r.bb.addPipeline({ commit: SHA, status: "SUCCESSFUL" });
-  assertEquals(r.keep(await r.ci.waitForCommitCi(SHA, fast)).conclusion, "success");
-  await r.tracker.openEscalationIssue(3, r.dayDir(3));
-  assert(r.bb.requests.length >= 3);
-  for (const request of r.bb.requests) {
-    assertEquals(request.headers.get("authorization"), `Bearer ${r.bb.token}`);
-    assertEquals(request.headers.get("accept"), "application/json");
-  }
-});
-
-Deno.test("bitbucket auth: Basic sends user:app password on every request", async () => {
-  await using r = await rig({}, { auth: "basic" });
-  r.bb.addPipeline({ commit: SHA, status: "SUCCESSFUL" });
-  assertEquals(r.keep(await r.ci.waitForCommitCi(SHA, fast)).conclusion, "success");
-  await r.tracker.openEscalationIssue(3, r.dayDir(3));
-  assert(r.bb.requests.length >= 3);
-  for (const request of r.bb.requests) {
-    assertEquals(request.headers.get("authorization"), r.bb.basicHeader);
-  }
-});
-
-Deno.test("bitbucket auth: with both configured, the access token is used", async () => {
-  await using r = await rig({}, {
-    env: { BITBUCKET_USER: "someone", BITBUCKET_APP_PASSWORD: "not-the-password" },
-  });
-  r.bb.addPipeline({ commit: SHA, status: "SUCCESSFUL" });
-  assertEquals(r.keep(await r.ci.waitForCommitCi(SHA, fast)).conclusion, "success");
-  assert(r.bb.requests.every((q) => q.scheme === "bearer"));
-});
-
-Deno.test("bitbucket auth: missing credentials name both options; no request is sent", async () => {
-  const bb = await FakeBitbucket.start();
-  try {
-    const cases: [Record<string, string>, string[]][] = [
-      [{}, ["BITBUCKET_API_TOKEN", "BITBUCKET_USER", "BITBUCKET_APP_PASSWORD"]],
-      [{ BITBUCKET_USER: "pace-bot" }, [
-        "BITBUCKET_APP_PASSWORD is not set",
-        "BITBUCKET_API_TOKEN",
-      ]],
-      [{ BITBUCKET_APP_PASSWORD: "pw-123456" }, [
-        "BITBUCKET_USER is not set",
-        "BITBUCKET_API_TOKEN",
-      ]],
-    ];
-    for (const [credentials, mentions] of cases) {
-      const logger = captureLogger();
-      const context = {
-        env: {
-          BITBUCKET_API_URL: bb.url,
-          BITBUCKET_WORKSPACE: bb.workspace,
-          BITBUCKET_REPO_SLUG: bb.repoSlug,
-          ...credentials,
-        },
-        logger,
-        repoRoot: await Deno.makeTempDir(),
-      };
-      const ci = getCIAdapter("bitbucket", context);
-      const tracker = getTrackerAdapter("bitbucket", context);
-      const result = await ci.waitForCommitCi(SHA, fast);
-      assertEquals(result.conclusion, "no_runs");
-      assertStringIncludes(result.error ?? "", "BITBUCKET_API_TOKEN");
-      assertEquals(await ci.openReviewPr(14, ".pace"), "");
-      assertEquals(await ci.setVariable("X", "1"), false);
-      assertEquals(await tracker.openEscalationIssue(3, ".pace/day-3"), "");
-      for (const text of mentions) assertStringIncludes(logger.text(), text);
-      await Deno.remove(context.repoRoot, { recursive: true });
-    }
-    assertEquals(bb.requests.length, 0, "nothing is sent without credentials");
-  } finally {
-    await bb.close();
-  }
-});
 
 Deno.test("bitbucket config: workspace, slug and API URL problems are named", async () => {
   const cases: [Record<string, string>, string][] = [
@@ -561,11 +500,13 @@ Deno.test("bitbucket wait: a next link that leaves the API is not followed", asy
 });
 
 Deno.test("bitbucket wait: a server echoing credentials in an error never leaks them", async () => {
-  for (const auth of ["bearer", "basic"] as const) {
+  for (const auth of ["api-token", "access-token", "app-password"] as const) {
     await using r = await rig({}, { auth });
     // Only the credentials in use are known to the adapter, so only those can be masked.
-    const echoed = auth === "bearer"
+    const echoed = auth === "access-token"
       ? `Bearer ${r.bb.token}`
+      : auth === "api-token"
+      ? `${r.bb.apiTokenHeader} | ${r.bb.email}:${r.bb.apiToken}`
       : `${r.bb.basicHeader} | ${r.bb.user}:${r.bb.appPassword}`;
     r.bb.script({
       path: /\/pipelines$/,
@@ -990,7 +931,7 @@ Deno.test("bitbucket permissions: the API host with its port, Bitbucket's variab
   });
   assertEquals(perms.net, ["bb-proxy.example.com:8443"]);
   for (const name of bitbucketPlatform.env) assert(perms.env.includes(name), name);
-  assertEquals(bitbucketPlatform.env.length, 6);
+  assertEquals(bitbucketPlatform.env.length, 7);
   assertEquals(bitbucketPlatform.secretEnv, ["BITBUCKET_API_TOKEN", "BITBUCKET_APP_PASSWORD"]);
   const flags = permissionFlags(requiredPermissions(config, { env: {} }));
   assertStringIncludes(flags, "--allow-net=api.bitbucket.org ");
@@ -998,19 +939,6 @@ Deno.test("bitbucket permissions: the API host with its port, Bitbucket's variab
   assertEquals(bitbucketPlatform.hosts({ BITBUCKET_API_URL: "http://127.0.0.1:7990/2.0" }), [
     "127.0.0.1:7990",
   ]);
-});
-
-Deno.test("bitbucket missing(): each required setting, credentials as either option", () => {
-  const missing = bitbucketPlatform.missing!;
-  assertEquals(missing({}), [
-    "BITBUCKET_WORKSPACE",
-    "BITBUCKET_REPO_SLUG",
-    "BITBUCKET_API_TOKEN or BITBUCKET_USER + BITBUCKET_APP_PASSWORD",
-  ]);
-  const place = { BITBUCKET_WORKSPACE: "w", BITBUCKET_REPO_SLUG: "r" };
-  assertEquals(missing({ ...place, BITBUCKET_API_TOKEN: "t" }), []);
-  assertEquals(missing({ ...place, BITBUCKET_USER: "u", BITBUCKET_APP_PASSWORD: "p" }), []);
-  assertEquals(missing({ ...place, BITBUCKET_USER: "u" }).length, 1);
 });
 
 Deno.test("bitbucket probe: reaches the repository, or says why not", async () => {
@@ -1065,7 +993,7 @@ Deno.test("fake bitbucket: refuses undocumented parameters, BBQL on pipelines, b
 Deno.test("fake bitbucket: next links, pipelines order, BBQL and the 'already open' 400", async () => {
   await using bb = await FakeBitbucket.start();
   const api = `${bb.url}/repositories/${bb.workspace}/${bb.repoSlug}`;
-  const headers = { authorization: bb.basicHeader, "content-type": "application/json" };
+  const headers = { authorization: bb.apiTokenHeader, "content-type": "application/json" };
   for (let i = 0; i < 12; i++) bb.addPipeline({ commit: SHA, status: "SUCCESSFUL" });
   const first = await (await fetch(`${api}/pipelines`, { headers })).json();
   assertEquals([first.pagelen, first.size, first.page], [10, 12, 1]);

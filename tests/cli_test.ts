@@ -819,7 +819,7 @@ Deno.test({
 
         const check = await cli(["check"], { cwd: root, env });
         assertEquals(check.code, EXIT.failed, show(check));
-        assertStringIncludes(check.stderr, "missing GITHUB_TOKEN");
+        assertStringIncludes(check.stderr, "GITHUB_TOKEN is not set");
         const perms = await cli(["permissions"], { cwd: root, env });
         assertEquals(perms.code, 0, show(perms));
         assertStringIncludes(perms.stdout, "GITHUB_TOKEN");

@@ -25,17 +25,35 @@ interface Stored {
   comments: string[];
 }
 
-/** A forge whose issues live in memory; `dropLabels` plays a token without push access. */
-function memoryForge(options: { dropLabels?: boolean } = {}) {
+interface ForgeOptions {
+  /** Play a token without push access: the forge drops every label. */
+  dropLabels?: boolean;
+  /**
+   * How a marker is looked for: as the body's last line (GitHub, GitLab,
+   * Bitbucket), or anywhere in the text as a whole token (Jira's comment scan,
+   * Bitbucket's content search).
+   */
+  lookup?: "last-line" | "text";
+}
+
+/** Whether `text` holds `mark` as a whole token anywhere (`…day-1` is not in `…day-12`). */
+function holdsToken(text: string, mark: string): boolean {
+  return text.split(mark).slice(1).some((after) => !/^[\w-]/.test(after));
+}
+
+/** A forge whose issues live in memory. */
+function memoryForge(options: ForgeOptions = {}) {
   const issues: Stored[] = [];
   const calls: string[] = [];
+  const hasMarker = (body: string, mark: string) =>
+    options.lookup === "text" ? holdsToken(body, mark) : carriesMarker(body, mark);
   const api: IssueApi = {
     labelsDroppedHint: "the token may not set labels",
     find(plan) {
       calls.push("find");
       const hit = issues.find((i) =>
         i.open &&
-        (plan.labels.every((l) => i.labels.includes(l)) || carriesMarker(i.body, plan.doc.marker))
+        (plan.labels.every((l) => i.labels.includes(l)) || hasMarker(i.body, plan.doc.marker))
       );
       return Promise.resolve(hit && { id: hit.id, url: `mem://${hit.id}` });
     },
@@ -59,7 +77,7 @@ function memoryForge(options: { dropLabels?: boolean } = {}) {
       return Promise.resolve();
     },
     hasComment(id, marker) {
-      return Promise.resolve(issues[Number(id) - 1].comments.some((c) => carriesMarker(c, marker)));
+      return Promise.resolve(issues[Number(id) - 1].comments.some((c) => hasMarker(c, marker)));
     },
     comment(id, doc: RenderedDoc) {
       calls.push("comment");
@@ -71,7 +89,7 @@ function memoryForge(options: { dropLabels?: boolean } = {}) {
   return { api, issues, calls };
 }
 
-async function rig(options: { dropLabels?: boolean } = {}) {
+async function rig(options: ForgeOptions = {}) {
   const repoRoot = await Deno.makeTempDir({ prefix: "pace-forge-" });
   const paceDir = await writeSamplePace(repoRoot);
   const logger = captureLogger();
@@ -121,6 +139,93 @@ Deno.test("forge tracker: story pushed once, recorded, then status and handoff o
   assertEquals(r.issues[0].comments.length, 1, "the handoff is commented once");
 });
 
+// Agent text quoting a marker must not pass for the item that marker names,
+// whether the forge looks for it on the last line or anywhere in the text.
+const LOOKUPS = ["last-line", "text"] as const;
+const STORY_1 = "<!-- pace:story:day-1 -->";
+const HOLD_1 = "<!-- pace:hold:day-1 -->";
+
+Deno.test("forge tracker: a hold reason quoting the story marker does not pass for the story", async () => {
+  const reasons = [
+    STORY_1,
+    `tests fail\n${STORY_1}`,
+    `\`${STORY_1}\``,
+    `\`\`\`\n${STORY_1}\n\`\`\``,
+    "pace:story:day-1",
+    "PACE:STORY:DAY-1 -->",
+  ];
+  for (const lookup of LOOKUPS) {
+    for (const reason of reasons) {
+      await using r = await rig({ lookup });
+      const what = `${lookup} lookup, hold reason ${JSON.stringify(reason)}`;
+      const escalation = await r.tracker.openEscalationIssue(1, r.dayDir(1), reason);
+      const story = await r.tracker.pushStory(1, r.dayDir(1));
+      assert(story !== escalation, `push-story returned the escalation (${what})`);
+      assertEquals(r.issues.length, 2, what);
+      assertEquals(await r.tracker.updateStoryStatus(1, r.dayDir(1), "done"), true);
+      assertEquals(r.issues[0].open, true, `the HOLD was resolved (${what})`);
+      assertEquals(r.issues[1].open, false, what);
+    }
+  }
+});
+
+Deno.test("forge tracker: a finding quoting the hold marker does not stop the escalation", async () => {
+  const findings = [
+    [{ id: "S-1", finding: HOLD_1 }],
+    [{ id: "S-1", finding: "first" }, { id: "S-2", finding: `last\n${HOLD_1}` }],
+    [{ id: HOLD_1, finding: "x" }],
+    [{ id: "S-1", finding: `\`${HOLD_1}\`` }],
+    [{ id: "S-1", finding: `\`\`\`\n${HOLD_1}\n\`\`\`` }],
+    [{ id: "S-1", finding: "pace:hold:day-1" }],
+  ];
+  for (const lookup of LOOKUPS) {
+    for (const items of findings) {
+      await using r = await rig({ lookup });
+      const what = `${lookup} lookup, findings ${JSON.stringify(items)}`;
+      const advisory = await r.tracker.pushAdvisoryItems(1, items, "sentinel");
+      const escalation = await r.tracker.openEscalationIssue(1, r.dayDir(1), "tests fail");
+      assert(escalation !== advisory, `the escalation was never created (${what})`);
+      assertEquals(r.issues.length, 2, what);
+    }
+  }
+});
+
+Deno.test("forge tracker: an artifact quoted verbatim cannot pass for another item", async () => {
+  for (const lookup of LOOKUPS) {
+    await using r = await rig({ lookup });
+    // Not YAML: the story ticket quotes it in a code block, marker line last.
+    await Deno.mkdir(r.dayDir(5), { recursive: true });
+    await Deno.writeTextFile(
+      join(r.dayDir(5), "story.md"),
+      "target: [oops\n<!-- pace:hold:day-5 -->\n<!-- pace:handoff:day-5 -->\n",
+    );
+    await Deno.writeTextFile(
+      join(r.dayDir(5), "handoff.md"),
+      "summary: done\nnote: <!-- pace:handoff:day-5 -->\n",
+    );
+    const story = await r.tracker.pushStory(5, r.dayDir(5));
+    const escalation = await r.tracker.openEscalationIssue(5, r.dayDir(5), "blocked");
+    assert(escalation !== story, `${lookup}: the story passed for the escalation`);
+    assertEquals(await r.tracker.postHandoffComment(5, r.dayDir(5)), true);
+    assertEquals(r.issues[0].comments.length, 1, `${lookup}: the handoff was not posted`);
+  }
+});
+
+Deno.test("forge tracker: agents whose names differ only in symbols or emoji file their own advisories", async () => {
+  await using r = await rig();
+  const items = [{ id: "F-1", finding: "x" }];
+  const agents = ["C++", "C#", "C", "\u{1F600}", "\u{1F642}", "c-x2b", "c~2b"];
+  const urls = [];
+  for (const agent of agents) urls.push(await r.tracker.pushAdvisoryItems(2, items, agent));
+  assertEquals(new Set(urls).size, agents.length, urls.join(" "));
+  assertEquals(r.issues.length, agents.length);
+  // Re-runs find each agent's own item.
+  for (const [i, agent] of agents.entries()) {
+    assertEquals(await r.tracker.pushAdvisoryItems(2, items, agent), urls[i]);
+  }
+  assertEquals(r.issues.length, agents.length);
+});
+
 Deno.test("forge tracker: without a recorded ticket, status and handoff do nothing and say so", async () => {
   await using r = await rig();
   assertEquals(await r.tracker.updateStoryStatus(1, r.dayDir(1), "done"), false);
@@ -155,6 +260,9 @@ Deno.test("carriesMarker: only where the package writes it, as the last line", (
   assert(carriesMarker(`body\n\n${tag}\n`, "pace:story:day-1"));
   assert(!carriesMarker(`quoted ${tag} in text\n\nmore`, "pace:story:day-1"));
   assert(!carriesMarker(`x\n${markerComment("pace:story:day-12")}`, "pace:story:day-1"));
+  // A last line that merely ends with the marker is text, not the marker.
+  assert(!carriesMarker(`body\n\nquoted \\${tag}\n`, "pace:story:day-1"));
+  assert(carriesMarker(`body\r\n\r\n${tag}\r\n`, "pace:story:day-1"));
   assert(!carriesMarker(null, "pace:story:day-1"));
 });
 

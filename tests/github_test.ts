@@ -455,6 +455,43 @@ Deno.test("github tracker: advisories per day and agent, empty list sends nothin
   assertEquals(r.gh.issues.length, 2);
 });
 
+Deno.test("github tracker: labels dropped (no push access) — re-runs find each item by its marker", async () => {
+  await using r = await rig();
+  r.gh.pushAccess = false;
+  const items = [{ id: "S-1", finding: "Token printed in debug log" }];
+  const escalation = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  const sentinel = await r.tracker.pushAdvisoryItems(3, items, "SENTINEL");
+  const conduit = await r.tracker.pushAdvisoryItems(3, items, "CONDUIT");
+  const story = await r.tracker.pushStory(1, r.dayDir(1));
+  assertEquals(r.gh.issues.map((issue) => issue.labels), [[], [], [], []], "GitHub dropped them");
+  assertEquals(new Set([escalation, sentinel, conduit, story]).size, 4);
+  const warnings = r.logger.lines.filter((line) => line.startsWith("warn:"));
+  assertEquals(warnings.length, 4, warnings.join("\n"));
+  assertStringIncludes(warnings[0], "created without the labels pace-hold, pace-day-3");
+  assert(warnings.every((line) => line.includes("push access")), warnings.join("\n"));
+
+  // Re-runs, the story's record gone as in a fresh checkout: no second issue.
+  await Deno.remove(join(r.dayDir(1), "story-ticket.yaml"));
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), escalation);
+  assertEquals(await r.tracker.pushAdvisoryItems(3, items, "CONDUIT"), conduit);
+  assertEquals(await r.tracker.pushAdvisoryItems(3, items, "SENTINEL"), sentinel);
+  assertEquals(await r.tracker.pushStory(1, r.dayDir(1)), story);
+  assertEquals(r.gh.issues.length, 4, "one issue per item");
+  assertEquals(r.gh.requests.filter((q) => q.method === "POST").length, 4);
+});
+
+Deno.test("github tracker: labels dropped and the create answered 502 — found by its marker", async () => {
+  await using r = await rig();
+  r.gh.pushAccess = false;
+  r.gh.script({ method: "POST", path: /\/issues$/, status: 502, perform: true });
+  const url = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  assertMatch(url, /\/octo\/pace-demo\/issues\/1$/);
+  assertEquals(r.gh.issues[0].labels, []);
+  assertEquals(r.gh.issues.length, 1);
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), url);
+  assertEquals(r.gh.issues.length, 1);
+});
+
 Deno.test("github tracker: story issue, its reference, status changes and handoff comment", async () => {
   await using r = await rig();
   const url = await r.tracker.pushStory(1, r.dayDir(1));

@@ -23,6 +23,7 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "./_assert.ts";
+import { FaultServer } from "./servers/_faults.ts";
 import { FakeGitLab, type FakeGitLabOptions, rateLimited } from "./servers/gitlab.ts";
 
 const SHA = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
@@ -210,10 +211,13 @@ Deno.test("gitlab: hosts and permissions carry a self-managed port; gitlab.com b
     { env: { GITLAB_URL: "https://git.example.com:8443/gitlab/", CI_JOB_SUMMARY: "/tmp/s.md" } },
   );
   assertEquals(perms.net, ["git.example.com:8443"]);
-  for (const name of ["GITLAB_TOKEN", "GITLAB_PROJECT", "GITLAB_URL", "CI_JOB_SUMMARY"]) {
+  for (const name of ["GITLAB_TOKEN", "GITLAB_PROJECT", "GITLAB_URL", "CI_JOB_TOKEN"]) {
     assert(perms.env.includes(name), name);
   }
-  assert(perms.write.includes("/tmp/s.md") && perms.read.includes("/tmp/s.md"));
+  // GitLab has no job-summary variable: a stray one is neither read nor granted.
+  assert(!gitlabPlatform.env.includes("CI_JOB_SUMMARY"));
+  assert(!perms.env.includes("CI_JOB_SUMMARY"));
+  assert(!perms.write.includes("/tmp/s.md") && !perms.read.includes("/tmp/s.md"));
   const flags = permissionFlags(
     requiredPermissions({ platform: { ci: "gitlab", tracker: "gitlab" } }, { env: {} }),
   );
@@ -375,6 +379,29 @@ Deno.test("gitlab wait: the newest pipeline for the SHA decides; a child pipelin
     assertEquals(result.conclusion, "failure");
     assertEquals(result.url, parent.web_url);
   }
+});
+
+Deno.test("gitlab wait: a commit whose pipelines are a parent and its children waits on the parent", async () => {
+  await using r = await rig();
+  // A monorepo's parent pipeline fans out into more children than one page holds.
+  const parent = r.gl.addPipeline({ sha: SHA, status: "running", name: "parent" });
+  for (let i = 0; i < 25; i++) {
+    r.gl.addPipeline({
+      sha: SHA,
+      status: "success",
+      source: "parent_pipeline",
+      name: `child ${i}`,
+    });
+  }
+  const result = await r.ci.waitForCommitCi(SHA, {
+    ...fast,
+    onProgress: (p) => {
+      if (p.polls === 2) parent.status = "failed";
+    },
+  });
+  assertEquals(result.conclusion, "failure");
+  assertEquals(result.url, parent.web_url);
+  assert(r.calls("/pipelines").length >= 2, "the finished children did not end the wait");
 });
 
 Deno.test("gitlab wait: a pipeline that appears only on a later poll is waited for", async () => {
@@ -582,10 +609,12 @@ Deno.test("gitlab review MR: created once from pace/review-day-N into the defaul
   assertEquals(r.calls("/merge_requests", "POST").length, 1);
 });
 
-Deno.test("gitlab review MR: a missing branch is explained; a closed MR is not reused", async () => {
+Deno.test("gitlab review MR: a missing branch (422) is explained; a closed MR is not reused", async () => {
   await using r = await rig();
   assertEquals(await r.ci.openReviewPr(15, r.paceDir), "");
-  assertMatch(r.logger.text(), /pace\/review-day-15 must exist on GitLab/);
+  assertEquals(r.calls("/merge_requests", "POST").map((q) => q.status), [422]);
+  assertMatch(r.logger.text(), /pace\/review-day-15 must exist on GitLab; push it first/);
+  assertStringIncludes(r.logger.text(), 'Source branch \\"pace/review-day-15\\" does not exist');
   r.gl.branches.add("pace/review-day-16");
   const first = await r.ci.openReviewPr(16, r.paceDir);
   r.gl.mergeRequests[0].state = "closed";
@@ -688,36 +717,43 @@ Deno.test("gitlab tracker: a create that GitLab performed but answered 502 is no
   assertStringIncludes(r.logger.text(), "the create answered an error but the item exists");
 });
 
-Deno.test("gitlab tracker: labels GitLab dropped are warned about; the marker finds the issue", async () => {
+Deno.test("gitlab tracker: labels dropped (no permission to set issue metadata) — re-runs find each item by its marker", async () => {
   await using r = await rig();
-  // A user below the Planner/Reporter role: GitLab creates the issue without its labels.
-  const dropping: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    if (request.method === "POST" && new URL(request.url).pathname.endsWith("/issues")) {
-      const { labels: _, ...body } = await request.json();
-      return await fetch(request.url, {
-        method: "POST",
-        headers: request.headers,
-        body: JSON.stringify(body),
-      });
-    }
-    return await fetch(request);
-  };
-  const tracker = getTrackerAdapter("gitlab", {
-    env: r.env,
-    repoRoot: r.root,
-    logger: r.logger,
-    fetch: dropping,
-  });
-  const url = await tracker.openEscalationIssue(3, r.dayDir(3));
-  assertEquals(r.gl.issues[0].labels, []);
-  assertEquals(url, r.gl.issues[0].web_url);
-  assertStringIncludes(r.logger.text(), "created without the labels pace-hold, pace-day-3");
-  assertEquals(await tracker.openEscalationIssue(3, r.dayDir(3)), url);
-  assertEquals(r.gl.issues.length, 1, "found again by its marker");
+  r.gl.setIssueMetadata = false;
+  const items = [{ id: "S-1", finding: "Token printed in debug log" }];
+  const escalation = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  const sentinel = await r.tracker.pushAdvisoryItems(3, items, "SENTINEL");
+  const conduit = await r.tracker.pushAdvisoryItems(3, items, "CONDUIT");
+  const story = await r.tracker.pushStory(1, r.dayDir(1));
+  assertEquals(r.gl.issues.map((issue) => issue.labels), [[], [], [], []], "GitLab ignored them");
+  assertEquals(new Set([escalation, sentinel, conduit, story]).size, 4);
+  const warnings = r.logger.lines.filter((line) => line.startsWith("warn:"));
+  assertEquals(warnings.length, 4, warnings.join("\n"));
+  assertStringIncludes(warnings[0], "created without the labels pace-hold, pace-day-3");
+  assert(warnings.every((line) => line.includes("set issue metadata")), warnings.join("\n"));
+
+  // Re-runs, the story's record gone as in a fresh checkout: no second issue.
+  await Deno.remove(join(r.dayDir(1), "story-ticket.yaml"));
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), escalation);
+  assertEquals(await r.tracker.pushAdvisoryItems(3, items, "CONDUIT"), conduit);
+  assertEquals(await r.tracker.pushAdvisoryItems(3, items, "SENTINEL"), sentinel);
+  assertEquals(await r.tracker.pushStory(1, r.dayDir(1)), story);
+  assertEquals(r.gl.issues.length, 4, "one issue per item");
+  assertEquals(r.calls("/issues", "POST").length, 4);
   const lookups = r.calls("/issues", "GET");
   assertEquals(lookups.at(-1)?.query.get("state"), "opened");
-  assertEquals(lookups.at(-1)?.query.get("labels"), null);
+  assertEquals(lookups.at(-1)?.query.get("labels"), null, "the marker lookup reads every label");
+});
+
+Deno.test("gitlab tracker: labels dropped and the create answered 502 — found by its marker", async () => {
+  await using r = await rig();
+  r.gl.setIssueMetadata = false;
+  r.gl.script({ method: "POST", path: /\/issues$/, status: 502, perform: true });
+  const url = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  assertEquals(url, r.gl.issues[0]?.web_url);
+  assertEquals(r.gl.issues[0].labels, []);
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), url);
+  assertEquals(r.gl.issues.length, 1);
 });
 
 Deno.test("gitlab tracker: advisories per day and agent, empty list sends nothing", async () => {
@@ -874,26 +910,16 @@ Deno.test("gitlab variables: created by another run meanwhile (400 taken) → up
   ]);
 });
 
-Deno.test("gitlab job summary: appended to CI_JOB_SUMMARY (capped), else pace-summary.md", async () => {
+Deno.test("gitlab job summary: pace-summary.md in the repository; GitLab has no CI_JOB_SUMMARY", async () => {
   const dir = await Deno.makeTempDir();
-  const summary = join(dir, "job_summary.md");
+  const stray = join(dir, "job_summary.md");
   try {
-    {
-      await using r = await rig({}, { env: { CI_JOB_SUMMARY: summary } });
-      await Deno.writeTextFile(summary, "earlier step\n");
-      await r.ci.writeJobSummary("# PACE day 3\n");
-      assertEquals(await Deno.readTextFile(summary), "earlier step\n# PACE day 3\n");
-      await r.ci.writeJobSummary("x".repeat(2 * 1024 * 1024));
-      const text = await Deno.readTextFile(summary);
-      assert(new TextEncoder().encode(text).length <= 1024 * 1024);
-      assertStringIncludes(text, "truncated");
-      assertEquals(r.gl.requests.length, 0);
-    }
-    {
-      await using r = await rig();
-      await r.ci.writeJobSummary("# PACE\n");
-      assertEquals(await Deno.readTextFile(join(r.root, "pace-summary.md")), "# PACE\n");
-    }
+    await Deno.writeTextFile(stray, "earlier step\n");
+    await using r = await rig({}, { env: { CI_JOB_SUMMARY: stray } });
+    assertEquals(await r.ci.writeJobSummary("# PACE day 3\n"), true);
+    assertEquals(await Deno.readTextFile(join(r.root, "pace-summary.md")), "# PACE day 3\n");
+    assertEquals(await Deno.readTextFile(stray), "earlier step\n", "a stray variable is not used");
+    assertEquals(r.gl.requests.length, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -905,20 +931,25 @@ Deno.test("gitlab job summary: appended to CI_JOB_SUMMARY (capped), else pace-su
 async function cli(
   args: string[],
   env: Record<string, string>,
-): Promise<{ code: number; out: string[]; err: string[] }> {
+): Promise<{ code: number; out: string[]; err: string[]; fetched: string[] }> {
   const dir = await Deno.makeTempDir({ prefix: "pace-gitlab-cli-" });
   try {
     const config = join(dir, "pace.config.yaml");
     await Deno.writeTextFile(config, "platform:\n  ci: gitlab\n  tracker: gitlab\n");
     const out: string[] = [];
     const err: string[] = [];
+    const fetched: string[] = [];
     const code = await main([...args, "--config", config, "--repo-root", dir], {
       stdout: (text) => out.push(text),
       stderr: (text) => err.push(text),
       env,
       cwd: dir,
+      fetch: (input, init) => {
+        fetched.push(new Request(input, init).url);
+        return fetch(input, init);
+      },
     });
-    return { code, out, err };
+    return { code, out, err, fetched };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -937,13 +968,70 @@ Deno.test("gitlab: pace check reports a self-managed GitLab as reachable", async
 
   const missing = await cli(["check"], { GITLAB_PROJECT: gl.projectPath, GITLAB_URL: gl.url });
   assertEquals(missing.code, 1);
-  assert(missing.err.some((l) => l.includes("missing GITLAB_TOKEN")));
+  assert(missing.err.some((l) => l.includes("GITLAB_TOKEN is not set")));
   const wrong = await cli(["check"], { ...env, GITLAB_TOKEN: "glpat-not-the-right-one" });
   assertEquals(wrong.code, 1);
   assert(wrong.err.some((l) => /FAIL gitlab.*401/.test(l)), wrong.err.join("\n"));
   assert(!wrong.err.join("\n").includes("glpat-not-the-right-one"));
   assertEquals(gl.requests.length, 2, "no request without a token");
   assertEquals(gl.violations, []);
+});
+
+Deno.test("gitlab check: an HTML page at GITLAB_URL/api/v4 is unreachable, with a hint at GITLAB_URL", async () => {
+  for (const status of [200, 404]) {
+    // A sign-in page in front of the instance (200), or a URL that is not its root (404).
+    await using site = FaultServer.start(() =>
+      new Response("<!DOCTYPE html><html><body>Sign in · GitLab</body></html>", {
+        status,
+        headers: { "content-type": "text/html; charset=utf-8" },
+      })
+    );
+    const token = "glpat-cli-test-token-0123456789";
+    const run = await cli(["check"], {
+      GITLAB_TOKEN: token,
+      GITLAB_PROJECT: "pace-group/sub/pace-demo",
+      GITLAB_URL: `${site.url}/group/`,
+    });
+    assertEquals(run.code, 1, run.err.join("\n"));
+    assertEquals(run.out, ["failed"]);
+    const line = run.err.find((l) => l.includes("gitlab (ci + tracker)")) ?? "";
+    assertMatch(line, /^FAIL gitlab/);
+    assertStringIncludes(line, `answered an HTML page (HTTP ${status})`);
+    assertStringIncludes(line, "GITLAB_URL is the instance's root, without /api/v4");
+    assert(!line.includes("Sign in"), "the page itself is not echoed");
+    assertEquals(site.requests.map((q) => q.path), [`/group/api/v4/projects/${ENCODED}`]);
+    assert(!run.err.join("\n").includes(token));
+  }
+  await using site = FaultServer.start(() => Response.json({ id: 1 }));
+  const json = await cli(["check"], {
+    GITLAB_TOKEN: "glpat-x",
+    GITLAB_PROJECT: "g/p",
+    GITLAB_URL: site.url,
+  });
+  assertEquals(json.code, 1);
+  assert(json.err.some((l) => l.includes("did not answer as GitLab's REST API does")));
+});
+
+Deno.test("gitlab: an invalid GITLAB_URL is a config error, not a fall-back to gitlab.com", async () => {
+  const env = { GITLAB_TOKEN: "glpat-x", GITLAB_PROJECT: "g/p", GITLAB_URL: "foo" };
+  assertEquals(gitlabPlatform.missing?.(env), ['GITLAB_URL is not a URL, got "foo"']);
+  for (
+    const args of [
+      ["ci", "wait", SHA, "--timeout-minutes", "0.01"],
+      ["tracker", "escalate", "--day", "3"],
+    ]
+  ) {
+    const run = await cli(args, env);
+    assertEquals(run.code, 2, `${args.join(" ")}: ${run.err.join("\n")}`);
+    const lines = run.err.filter((line) => !line.startsWith("note: "));
+    assertEquals(lines.length, 1, lines.join("\n"));
+    assertStringIncludes(lines[0], "GITLAB_URL is not a URL");
+    assertEquals(run.fetched, [], "no request, to any host");
+  }
+  const check = await cli(["check"], env);
+  assertEquals(check.code, 1);
+  assert(check.err.some((l) => /FAIL gitlab.*GITLAB_URL is not a URL/.test(l)));
+  assertEquals(check.fetched, []);
 });
 
 Deno.test("gitlab: log conventions — collapsible sections, red errors, no mask line", () => {
@@ -1048,5 +1136,39 @@ Deno.test("fake GitLab: unencoded paths, undocumented parameters, bad methods an
   assertStringIncludes(page.headers.get("link") ?? "", "page=3");
   const last = await call("GET", `${base}/issues?per_page=20&page=3`);
   assertEquals([last.json.length, last.headers.get("x-next-page")], [5, ""]);
+  assertEquals(gl.violations, []);
+});
+
+Deno.test("fake GitLab: answers as GitLab does — 422 for a missing branch, no child pipelines, dropped labels", async () => {
+  await using gl = FakeGitLab.start();
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${gl.apiUrl}/projects/${ENCODED}${path}`, {
+      method,
+      headers: { "private-token": gl.token, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: await response.json() };
+  };
+  const mr = { target_branch: "main", title: "t" };
+  assertEquals(await call("POST", "/merge_requests", { ...mr, source_branch: "nope" }), {
+    status: 422,
+    json: { message: ['Source branch "nope" does not exist'] },
+  });
+  gl.branches.add("feature");
+  assertEquals(
+    await call("POST", "/merge_requests", { ...mr, source_branch: "feature", target_branch: "x" }),
+    { status: 422, json: { message: ['Target branch "x" does not exist'] } },
+  );
+
+  const parent = gl.addPipeline({ sha: SHA, status: "running" });
+  const child = gl.addPipeline({ sha: SHA, status: "success", source: "parent_pipeline" });
+  const ids = async (query: string) =>
+    (await call("GET", `/pipelines?${query}`)).json.map((p: { id: number }) => p.id);
+  assertEquals(await ids(`sha=${SHA}`), [parent.id], "child pipelines are left out");
+  assertEquals(await ids("source=parent_pipeline"), [child.id], "unless asked for by source");
+
+  gl.setIssueMetadata = false;
+  const issue = await call("POST", "/issues", { title: "t", labels: "pace-hold,pace-day-3" });
+  assertEquals([issue.status, issue.json.labels], [201, []]);
   assertEquals(gl.violations, []);
 });

@@ -783,7 +783,17 @@ Deno.test("fake Jenkins: api/json honours tree, depth and _class like Jenkins", 
   assertEquals(run.actions, [
     { _class: "hudson.model.CauseAction" },
     {},
-    { _class: "hudson.plugins.git.util.BuildData", lastBuiltRevision: { SHA1: SHA } },
+    {
+      _class: "hudson.plugins.git.util.BuildData",
+      buildsByBranchName: {
+        "refs/remotes/origin/main": {
+          _class: "hudson.plugins.git.util.Build",
+          buildNumber: 1,
+          marked: { SHA1: SHA },
+        },
+      },
+      lastBuiltRevision: { SHA1: SHA },
+    },
     { _class: "org.jenkinsci.plugins.displayurlapi.actions.RunDisplayAction" },
   ]);
   assertEquals(run.changeSets, [{

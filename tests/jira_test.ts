@@ -8,7 +8,6 @@ import { join } from "node:path";
 import {
   ConfigError,
   getCIAdapter,
-  getTrackerAdapter,
   parseConfig,
   permissionFlags,
   requiredPermissions,
@@ -17,7 +16,7 @@ import { JIRA_ISSUE_DEFAULTS, jiraPlatform } from "../platforms/jira.ts";
 import { isJiraKey, itemJql, jqlString } from "../platforms/jira/jql.ts";
 import { readJiraSettings } from "../platforms/jira/settings.ts";
 import { pickTransition } from "../platforms/jira/transitions.ts";
-import { resolveContext } from "../platforms/registry.ts";
+import { buildAdapter, resolveContext } from "../platforms/registry.ts";
 import type { Env, TrackerAdapter } from "../platforms/types.ts";
 import {
   captureLogger,
@@ -43,6 +42,7 @@ import {
   rateLimited,
   validateAdf,
 } from "./servers/jira.ts";
+import { instantJira } from "./servers/jira/platform.ts";
 
 const MODES: JiraMode[] = ["cloud", "datacenter"];
 
@@ -107,8 +107,15 @@ async function rig(
   const env = { ...jiraEnv(jira), ...extra.env } as Record<string, string>;
   let violationsExpected = false;
   const results: unknown[] = [];
+  // Renewed searches after an uncertain create wait without sleeping.
+  const { definition } = instantJira();
   const adapter = (overrides: Env = {}, fetch = extra.fetch) =>
-    getTrackerAdapter("jira", { env: { ...env, ...overrides }, repoRoot: root, logger, fetch });
+    buildAdapter(definition, "tracker", {
+      env: { ...env, ...overrides },
+      repoRoot: root,
+      logger,
+      fetch,
+    });
   return {
     jira,
     root,

@@ -6,7 +6,13 @@
  */
 
 import { join } from "node:path";
-import { assertEquals, assertNotEquals, assertStrictEquals } from "./_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertStrictEquals,
+} from "./_assert.ts";
 import {
   advisoryFile,
   advisoryLabels,
@@ -98,10 +104,75 @@ Deno.test("labels are exact", () => {
 Deno.test("agentSlug keeps labels, paths and markers safe", () => {
   assertStrictEquals(agentSlug("Conduit"), "conduit");
   assertStrictEquals(agentSlug("My  Agent"), "my-agent");
-  assertStrictEquals(agentSlug("a,b"), "a-b");
-  assertStrictEquals(agentSlug("../etc"), "etc");
-  assertStrictEquals(agentSlug("x-->y"), "x-y");
+  assertStrictEquals(agentSlug("a,b"), "a~2cb");
+  assertStrictEquals(agentSlug("../etc"), "..~2fetc");
+  assertStrictEquals(agentSlug("x-->y"), "x-~3ey");
   assertStrictEquals(agentSlug("   "), "unknown");
+  for (const name of ["a,b", "../etc", "x-->y", "a:b", "-- x --", "\u202Eevil", "a\nb"]) {
+    assertMatch(agentSlug(name), /^(?!.*--)[\p{L}\p{N}._~-]+$/u, name);
+  }
+});
+
+Deno.test("agentSlug: plain names are what they always were", () => {
+  const plain: [string, string][] = [
+    ["SENTINEL", "sentinel"],
+    ["CONDUIT", "conduit"],
+    ["conduit-2", "conduit-2"],
+    ["forge", "forge"],
+    [" Code Reviewer ", "code-reviewer"],
+    ["code_reviewer", "code_reviewer"],
+    ["agent.v2", "agent.v2"],
+  ];
+  for (const [name, slug] of plain) assertStrictEquals(agentSlug(name), slug, name);
+  assertEquals(advisoryLabels(1, "SENTINEL"), ["pace-advisory", "pace-sentinel", "pace-day-1"]);
+  assertStrictEquals(marker("advisory", 1, "conduit-2"), "pace:advisory:day-1:conduit-2");
+});
+
+Deno.test("agentSlug: distinct agents never share a label, marker or file", () => {
+  const agents = [
+    "C++",
+    "C#",
+    "c",
+    "C+",
+    "c-x2b",
+    "c~2b",
+    "\u{1F600}",
+    "\u{1F642}",
+    "\u{1F600}\u{1F600}",
+    "unknown-",
+    "a b",
+    "a_b",
+    "a.b",
+    "e\u0301x",
+    "x".repeat(60),
+    "x".repeat(61),
+    "x".repeat(59) + "\u{1F600}",
+  ];
+  const slugs = agents.map(agentSlug);
+  assertStrictEquals(agentSlug("C++"), "c~2b~2b");
+  assertStrictEquals(agentSlug("C#"), "c~23");
+  assertStrictEquals(agentSlug("\u{1F600}"), "~f0~9f~98~80");
+  assertStrictEquals(new Set(slugs).size, agents.length, slugs.join(" "));
+  const labels = agents.map((a) => advisoryLabels(1, a)[1]);
+  const markers = agents.map((a) => markerComment(marker("advisory", 1, a)));
+  const files = agents.map((a) => advisoryFile("p", 1, a));
+  for (const all of [labels, markers, files]) assertStrictEquals(new Set(all).size, agents.length);
+  for (const label of labels) {
+    assert(label.length <= 50 && !label.includes(","), `${label} is not a valid label`);
+  }
+  // Spelling is not identity: case, blanks and hyphen runs.
+  assertStrictEquals(agentSlug("Code  Reviewer"), agentSlug("code-reviewer"));
+});
+
+Deno.test("agentSlug and agentTitle: long names are bounded and stay apart", () => {
+  const long = "R".repeat(5000);
+  const longer = "R".repeat(5000) + "2";
+  assertStrictEquals(agentSlug(long).length, 44);
+  assertNotEquals(agentSlug(long), agentSlug(longer));
+  assertMatch(agentSlug(long), /^r+~~[0-9a-f]{10}$/);
+  assert(advisoryTitle(1, long, 3).length < 120, advisoryTitle(1, long, 3));
+  assertNotEquals(advisoryTitlePrefix(1, long), advisoryTitlePrefix(1, longer));
+  assertStrictEquals(advisoryFile("p", 1, long).length < 80, true);
 });
 
 Deno.test("advisory titles use the literal finding(s) and an uppercase agent", () => {

@@ -372,6 +372,62 @@ Deno.test("a retryable HttpError is logged and polling goes on to success", asyn
   assertMatch(run.logger.text(), /warn: GitLab: GET \/pipelines → 503; will poll again/);
 });
 
+/** The HttpError the core builds for `status` (one attempt, no retries), as a probe would see it. */
+async function coreError(status: number): Promise<HttpError> {
+  await using server = FaultServer.start(() =>
+    new Response(status === 304 ? null : `status ${status}`, { status })
+  );
+  const client = new HttpClient({
+    baseUrl: server.url,
+    platform: "Test",
+    secrets: new SecretRegistry(),
+    retries: 0,
+  });
+  try {
+    await client.request("GET", `commits/${SHA}/status`);
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error(`${status} did not fail`);
+}
+
+/** Answers that say "not now": the wait must go on through each of them. */
+const TRANSIENT = [304, 408, 425, 429, 500, 501, 502, 503, 504, 520, 521, 522, 523, 524, 530];
+
+Deno.test("each transient answer, as the core reports it, keeps the wait polling", async () => {
+  for (const status of TRANSIENT) {
+    // A 304 here answers a request that sent no ETag: a cache speaking, not the platform.
+    const error = await coreError(status);
+    assertEquals(error.status, status);
+    const { calls, probe } = scripted([error, error, done("success")]);
+    const result = await poll(input(probe, { sleep: fakeSleep().sleep }));
+    assertEquals(result.conclusion, "success", `${status} ended the wait: ${result.error}`);
+    assertEquals(calls.length, 3, `${status}`);
+  }
+});
+
+Deno.test("a transient answer until the deadline, over real HTTP: timeout, never no_runs", async () => {
+  for (const status of [522, 304]) {
+    await using server = FaultServer.start(() =>
+      new Response(status === 304 ? null : "origin timed out", { status })
+    );
+    const client = new HttpClient({
+      baseUrl: server.url,
+      platform: "Test",
+      secrets: new SecretRegistry(),
+      retries: 0,
+    });
+    const result = await poll(input(async (signal) => {
+      await client.request("GET", `commits/${SHA}/status`, { signal });
+      return { state: "none" };
+    }, { options: { timeoutMinutes: 0.003, pollIntervalSeconds: 0.02 } }));
+    assertEquals(result.conclusion, "timeout", `${status}: ${result.error}`);
+    assertMatch(result.error ?? "", new RegExp(`${status}`));
+    assert(server.requests.length >= 2, `${status}: polled ${server.requests.length} times`);
+  }
+});
+
 Deno.test("a plain error (not an HttpError) counts as retryable", async () => {
   const { calls, probe } = scripted([new TypeError("unexpected shape"), done("success")]);
   const result = await poll(input(probe, { sleep: fakeSleep().sleep }));

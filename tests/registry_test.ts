@@ -550,7 +550,7 @@ Deno.test("a platform registered from outside works through config, factory, per
 
     const check = captureIo({}, root);
     assertEquals(await main(["check", "--config", configPath], check), 1, "credentials missing");
-    assertStringIncludes(check.err.join("\n"), "missing ACME_TOKEN, ACME_URL");
+    assertStringIncludes(check.err.join("\n"), "ACME_TOKEN is not set; ACME_URL is not set");
 
     const help = captureIo({}, root);
     assertEquals(await main(["--help"], help), 0);

@@ -1,11 +1,19 @@
 /**
  * The few file operations adapters share: writing a file with its directory,
- * appending a job summary under a size cap, and the JSON variable store.
+ * appending a job summary under a size cap, reading a file that someone else
+ * controls without following it anywhere, and the JSON variable store.
+ *
+ * Paths under the repository are written by agents and scripts we do not
+ * trust, and Deno's permission checks look at the path given, not at where a
+ * symbolic link leads. So nothing here writes through a symbolic link, and the
+ * reader refuses links, special files and anything too large.
  *
  * @module
  */
 
-import { dirname } from "node:path";
+import { constants } from "node:fs";
+import { open as openNode } from "node:fs/promises";
+import { basename, dirname, join, sep } from "node:path";
 
 /** Whether `path` exists (a refused permission counts as absent). */
 export async function exists(path: string): Promise<boolean> {
@@ -17,12 +25,32 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** `lstat`, with a missing path as `undefined`. */
+async function lstatOrNone(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Throw unless `path` is missing or not a symbolic link: writing would follow it. */
+async function refuseLink(path: string): Promise<Deno.FileInfo | undefined> {
+  const info = await lstatOrNone(path);
+  if (info?.isSymlink) {
+    throw new Error(`${path} is a symbolic link: refusing to write through it`);
+  }
+  return info;
+}
+
 /**
  * Write (or append) `text` at `path`, creating its directory only when it is
  * missing: `mkdir` of an existing directory would still need write access to
  * it, which the narrow `--allow-write` list does not grant for the repo root.
  */
 async function put(path: string, text: string, append: boolean): Promise<void> {
+  await refuseLink(path);
   try {
     await Deno.writeTextFile(path, text, { append });
   } catch (error) {
@@ -32,12 +60,12 @@ async function put(path: string, text: string, append: boolean): Promise<void> {
   }
 }
 
-/** Write `text` to `path`, creating its directory. */
+/** Write `text` to `path`, creating its directory; a symbolic link there is refused. */
 export function writeText(path: string, text: string): Promise<void> {
   return put(path, text, false);
 }
 
-/** Append `text` to `path`, creating its directory. */
+/** Append `text` to `path`, creating its directory; a symbolic link there is refused. */
 export function appendText(path: string, text: string): Promise<void> {
   return put(path, text, true);
 }
@@ -103,14 +131,127 @@ export async function appendCapped(
   return true;
 }
 
-/** Read a JSON object store; a missing or corrupt file reads as `{}`. */
-export async function readJsonStore(path: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    return {};
+// ---------------------------------------------------------------------------
+// Reading a file someone else controls
+
+/** Why {@linkcode readRegularFile} would not read a path. */
+export type RefusalReason =
+  | "symlink"
+  | "directory"
+  | "special"
+  | "outside"
+  | "too-large"
+  | "changed";
+
+/** What {@linkcode readRegularFile} found. */
+export type RegularFileRead =
+  | { kind: "ok"; bytes: Uint8Array }
+  | { kind: "missing" }
+  | { kind: "refused"; reason: RefusalReason }
+  | { kind: "error"; error: unknown };
+
+/** Options of {@linkcode readRegularFile}. */
+export interface RegularFileOptions {
+  /** Read at most this many bytes; a larger file is refused as `too-large`. */
+  limit: number;
+  /** When given, the file's real path must lie inside this directory's real path. */
+  root?: string;
+}
+
+// `O_NOFOLLOW` refuses a link swapped in after the check, `O_NONBLOCK` keeps a
+// swapped-in FIFO from blocking the open. Both are 0 where the system lacks them.
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
   }
+  return bytes;
+}
+
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const CHUNK = 64 * 1024;
+
+type Identity = { dev: number | null; ino: number | null };
+
+function sameFile(a: Identity, b: Identity): boolean {
+  if (a.dev === null || a.ino === null || b.dev === null || b.ino === null) return true;
+  return Number(a.dev) === Number(b.dev) && Number(a.ino) === Number(b.ino);
+}
+
+async function staysInside(path: string, root: string): Promise<boolean> {
+  const [real, realRoot] = await Promise.all([Deno.realPath(path), Deno.realPath(root)]);
+  const prefix = realRoot.endsWith(sep) ? realRoot : realRoot + sep;
+  return real.startsWith(prefix);
+}
+
+/**
+ * Read a file only if it is a regular file, not a symbolic link, at most
+ * `limit` bytes and (with `root`) really inside `root`. The path is checked
+ * with `lstat`, opened without following a link or blocking on a FIFO, and the
+ * opened file must be the one checked, so a swap in between is refused too.
+ * Never throws: a failure to read is returned as `error`.
+ */
+export async function readRegularFile(
+  path: string,
+  options: RegularFileOptions,
+): Promise<RegularFileRead> {
+  const refused = (reason: RefusalReason): RegularFileRead => ({ kind: "refused", reason });
+  try {
+    const info = await lstatOrNone(path);
+    if (!info) return { kind: "missing" };
+    if (info.isSymlink) return refused("symlink");
+    if (info.isDirectory) return refused("directory");
+    if (!info.isFile) return refused("special");
+    if (options.root !== undefined && !await staysInside(path, options.root)) {
+      return refused("outside");
+    }
+    if (info.size > options.limit) return refused("too-large");
+    let handle;
+    try {
+      handle = await openNode(path, READ_FLAGS);
+    } catch (error) {
+      if ((error as { code?: string }).code === "ELOOP") return refused("symlink");
+      throw error;
+    }
+    try {
+      const opened = await handle.stat();
+      if (!opened.isFile() || !sameFile(opened, info)) return refused("changed");
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      while (total <= options.limit) {
+        const chunk = new Uint8Array(CHUNK);
+        const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+      }
+      if (total > options.limit) return refused("too-large");
+      // A parent directory swapped for a link while the file was opened.
+      if (options.root !== undefined && !await staysInside(path, options.root)) {
+        return refused("outside");
+      }
+      return { kind: "ok", bytes: concat(chunks, total) };
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
+    return { kind: "error", error };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The JSON variable store
+
+/** The largest JSON store read or rewritten (1 MiB). */
+export const STORE_LIMIT = 1024 * 1024;
+
+/** How long a writer waits for another process's lock on a store. */
+const LOCK_WAIT_MS = 10_000;
+
+function parseStore(text: string): Record<string, string> {
   try {
     const data = JSON.parse(text);
     if (data && typeof data === "object" && !Array.isArray(data)) {
@@ -124,13 +265,159 @@ export async function readJsonStore(path: string): Promise<Record<string, string
   return {};
 }
 
-/** Set one key of a JSON object store, keeping the others; a corrupt file is replaced. */
+/**
+ * Read a JSON object store; a missing, corrupt, oversized or non-regular file
+ * (a symbolic link included) reads as `{}`.
+ */
+export async function readJsonStore(path: string): Promise<Record<string, string>> {
+  const read = await readRegularFile(path, { limit: STORE_LIMIT });
+  if (read.kind !== "ok") return {};
+  return parseStore(new TextDecoder().decode(read.bytes));
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+}
+
+function isDenied(error: unknown): boolean {
+  return error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied;
+}
+
+/** Open `path` (a regular file, created when missing) for writing, never through a link. */
+async function openStore(path: string): Promise<Deno.FsFile | undefined> {
+  const before = await refuseLink(path);
+  if (before && !before.isFile) throw new Error(`${path} is not a regular file`);
+  if (before) {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true, write: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
+    // A link swapped in after the lstat was followed: drop it unwritten.
+    if (sameFile(await file.stat(), before)) return file;
+    file.close();
+    return undefined;
+  }
+  try {
+    // createNew (O_EXCL) never follows a link, not even a dangling one.
+    return await Deno.open(path, { read: true, write: true, createNew: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return undefined;
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(dirname(path), { recursive: true });
+    return undefined;
+  }
+}
+
+/**
+ * Lock the store at `path` for this process: an exclusive advisory lock on
+ * the file itself (the kernel drops it when a holder dies, so it never goes
+ * stale), taken on the file that is still at `path` once locked, because a
+ * writer before us may have replaced it.
+ */
+async function lockStore(path: string): Promise<Deno.FsFile> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let pause = 2;
+  while (true) {
+    const file = await openStore(path);
+    if (file) {
+      let keep = false;
+      try {
+        if (await file.tryLock(true)) {
+          const now = await lstatOrNone(path);
+          keep = now !== undefined && now.isFile && sameFile(await file.stat(), now);
+        }
+      } finally {
+        if (!keep) file.close();
+      }
+      if (keep) return file;
+    }
+    if (Date.now() > deadline) throw new Error(`${path} stayed locked by another process`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 50);
+  }
+}
+
+async function readLocked(path: string, file: Deno.FsFile): Promise<string> {
+  await file.seek(0, Deno.SeekMode.Start);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const chunk = new Uint8Array(CHUNK);
+    const n = await file.read(chunk);
+    if (n === null) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > STORE_LIMIT) throw new Error(`${path} is over 1 MiB: refusing to rewrite it`);
+  }
+  return new TextDecoder().decode(concat(chunks, total));
+}
+
+/**
+ * Replace the file at `path` with `text` atomically: a new file in the same
+ * directory renamed over it, so a reader sees the old content or the new,
+ * never half, and a symbolic link at `path` is itself replaced, never
+ * followed. `mode` sets the new file's permission bits. Throws when the
+ * directory cannot take the new file (e.g. `--allow-write` names only `path`).
+ */
+export async function replaceText(path: string, text: string, mode?: number): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  const file = await Deno.open(temp, {
+    write: true,
+    createNew: true,
+    ...(mode === undefined ? {} : { mode }),
+  });
+  try {
+    try {
+      await writeAll(file, new TextEncoder().encode(text));
+    } finally {
+      file.close();
+    }
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Replace the locked store with `text`. Where the directory grants no file of
+ * ours (a narrow `--allow-write` naming only the store), the locked file is
+ * rewritten in place instead: still one writer at a time, but not atomic for
+ * a reader.
+ */
+async function replaceLocked(path: string, locked: Deno.FsFile, text: string): Promise<void> {
+  const mode = (await locked.stat()).mode;
+  try {
+    await replaceText(path, text, mode === null ? undefined : mode & 0o777);
+  } catch (error) {
+    if (!isDenied(error)) throw error;
+    const bytes = new TextEncoder().encode(text);
+    await locked.seek(0, Deno.SeekMode.Start);
+    await writeAll(locked, bytes);
+    await locked.truncate(bytes.length);
+  }
+}
+
+/**
+ * Set one key of a JSON object store, keeping the others; a corrupt file is
+ * replaced. Safe against other processes setting keys at the same time (each
+ * write holds the store's lock), and refuses a store that is a symbolic link.
+ */
 export async function writeJsonStoreValue(
   path: string,
   name: string,
   value: string,
 ): Promise<void> {
-  const store = await readJsonStore(path);
-  store[name] = value;
-  await writeText(path, `${JSON.stringify(store, null, 2)}\n`);
+  const file = await lockStore(path);
+  try {
+    const store = parseStore(await readLocked(path, file));
+    store[name] = value;
+    await replaceLocked(path, file, `${JSON.stringify(store, null, 2)}\n`);
+  } finally {
+    file.close();
+  }
 }

@@ -38,9 +38,11 @@ function positive(value: number | undefined, fallback: number): number {
  *
  * - an invalid SHA ends at once with `no_runs` and `error`, before any request;
  * - a non-retryable error (401, 403 that is not a rate limit, 404, 422, a
- *   permission refusal) ends at once with `no_runs` and `error`;
- * - a retryable error (5xx, 429, network) is logged and polling goes on,
- *   waiting at least as long as the server asked;
+ *   permission refusal, an answer over the body size cap) ends at once with
+ *   `no_runs` and `error`;
+ * - a retryable error (408, 425, 429, any 5xx, a 304 to a request without a
+ *   validator, a broken or stalled body, malformed JSON, network) is logged
+ *   and polling goes on, waiting at least as long as the server asked;
  * - at the deadline: `timeout`, whatever was or was not seen — silence until
  *   the deadline is not proof that the commit has no CI, and a caller reads
  *   `no_runs` as "nothing to wait for".
@@ -97,7 +99,9 @@ export async function pollCi(input: PollInput): Promise<CiResult> {
       if (deadline.aborted) break;
       polls++;
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof HttpError && !error.retryable) {
+      // An oversized answer is not retried by the HTTP core, but it is no proof that the
+      // commit has no CI either: keep polling, and the deadline ends the wait as timeout.
+      if (error instanceof HttpError && !error.retryable && error.kind !== "too_large") {
         logger.error(message);
         return result("no_runs", { error: message });
       }

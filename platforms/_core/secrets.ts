@@ -4,6 +4,14 @@
  * {@linkcode SecretRegistry.redact}, so a token cannot reach a log even when a
  * server echoes it back or an error message embeds a URL.
  *
+ * A server echoes what it received in its own dialect, so each secret is
+ * matched in the encodings text commonly carries it in, character by
+ * character, in any mix: percent-encoding (either hex case, `+` for a space,
+ * encoded twice), HTML entities (named, decimal, hex), JSON and JavaScript
+ * escapes (`\/`, `\u002F`, escaped again when JSON is nested), and base64
+ * (standard or URL-safe, alone or inside a longer encoded value such as a
+ * Basic `user:password` header).
+ *
  * @module
  */
 
@@ -11,28 +19,191 @@ import type { Logger, Secrets } from "../types.ts";
 
 /** Values shorter than this are not masked: masking "a" would garble every line. */
 const MIN_SECRET_LENGTH = 4;
+/** A base64 fragment of a secret inside a longer value is masked from this length on. */
+const MIN_FRAGMENT_LENGTH = 8;
 
 const MASK = "***";
 
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+/** HTML's named references for the characters a token may hold. */
+const NAMED_ENTITIES: Record<string, string[]> = {
+  "&": ["amp;?", "AMP;?"],
+  "<": ["lt;?", "LT;?"],
+  ">": ["gt;?", "GT;?"],
+  '"': ["quot;?", "QUOT;?"],
+  "'": ["apos;"],
+  "/": ["sol;"],
+  "+": ["plus;"],
+  "=": ["equals;"],
+  "!": ["excl;"],
+  "#": ["num;"],
+  "$": ["dollar;"],
+  "%": ["percnt;"],
+  "(": ["lpar;"],
+  ")": ["rpar;"],
+  "*": ["ast;", "midast;"],
+  ",": ["comma;"],
+  ".": ["period;"],
+  ":": ["colon;"],
+  ";": ["semi;"],
+  "?": ["quest;"],
+  "@": ["commat;"],
+  "[": ["lsqb;", "lbrack;"],
+  "\\": ["bsol;"],
+  "]": ["rsqb;", "rbrack;"],
+  "^": ["Hat;"],
+  "_": ["lowbar;", "UnderBar;"],
+  "`": ["grave;", "DiacriticalGrave;"],
+  "{": ["lcub;", "lbrace;"],
+  "|": ["verbar;", "vert;", "VerticalLine;"],
+  "}": ["rcub;", "rbrace;"],
+  "\t": ["Tab;"],
+  "\n": ["NewLine;"],
+};
+
+const SHORT_ESCAPES: Record<string, string> = {
+  "\b": "b",
+  "\f": "f",
+  "\n": "n",
+  "\r": "r",
+  "\t": "t",
+};
+
+/** Backslashes before an escape: one per level of JSON nesting, bounded so matching stays linear. */
+const BACKSLASHES = "\\\\{1,8}";
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+/** `n` in hex, each letter either case, at least `width` digits. */
+function hexAnyCase(n: number, width = 1): string {
+  return n.toString(16).padStart(width, "0").replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+}
+
+/**
+ * Every way one character of a secret can appear in text, as one regex group.
+ * ASCII letters and digits stand for themselves: no common encoding touches
+ * them, and that keeps a literal anchor in every secret (see `anchorOf`).
+ */
+function characterPattern(ch: string): string {
+  if (/^[0-9A-Za-z]$/.test(ch)) return ch;
+  const code = ch.codePointAt(0)!;
+  const ways = [escapeRegExp(ch)];
+  if (ch === " ") ways.push("\\+");
+  ways.push([...new TextEncoder().encode(ch)].map((b) => `%(?:25)?${hexAnyCase(b, 2)}`).join(""));
+  const entities = [`#0{0,6}${code};?`, `#[xX]0{0,6}${hexAnyCase(code)};?`];
+  ways.push(`&(?:${[...entities, ...NAMED_ENTITIES[ch] ?? []].join("|")})`);
+  const units = Array.from({ length: ch.length }, (_, i) => ch.charCodeAt(i));
+  const escapes = [units.map((u) => `u${hexAnyCase(u, 4)}`).join(BACKSLASHES)];
+  if (code < 0x100) escapes.push(`x${hexAnyCase(code, 2)}`);
+  if (code < 0x80) escapes.push(escapeRegExp(ch));
+  if (SHORT_ESCAPES[ch]) escapes.push(SHORT_ESCAPES[ch]);
+  ways.push(`${BACKSLASHES}(?:${escapes.join("|")})`);
+  return `(?:${ways.join("|")})`;
+}
+
+/**
+ * The longest run of ASCII letters and digits in `form`: every encoded form
+ * of the secret holds it verbatim, so text without it needs no regex at all.
+ */
+function anchorOf(form: string): string | undefined {
+  const runs = form.match(/[0-9A-Za-z]+/g) ?? [];
+  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), "");
+  return longest.length >= 3 ? longest : undefined;
+}
+
+/** How one form of a secret is found in text. */
+interface Matcher {
+  anchor: string | undefined;
+  pattern: RegExp;
+}
+
+/** A regex matching `form` with any of its characters in any encoding. */
+function formMatcher(form: string): Matcher {
+  let source = "";
+  for (const ch of form) source += characterPattern(ch);
+  return { anchor: anchorOf(form), pattern: new RegExp(source, "g") };
+}
+
+function base64(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
 
-/** A set of secret values, each masked with its common encodings. */
+const urlSafe = (b64: string) => b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/**
+ * The base64 forms of `value`: whole (padded, and URL-safe), and the part
+ * that stays the same wherever the value sits inside a longer encoded text
+ * (`user:token`, `x-access-token:token`), for each of base64's three
+ * alignments.
+ */
+function base64Forms(value: string): string[] {
+  const bytes = new TextEncoder().encode(value);
+  const whole = base64(bytes);
+  const forms = [whole, urlSafe(whole)];
+  for (let shift = 0; shift < 3; shift++) {
+    const placed = new Uint8Array(shift + bytes.length + 2);
+    placed.set(bytes, shift);
+    // Keep the characters whose six bits all come from the value's bytes.
+    const first = Math.ceil((8 * shift) / 6);
+    const end = Math.floor((8 * (shift + bytes.length)) / 6);
+    const inner = base64(placed).slice(first, end);
+    if (inner.length >= MIN_FRAGMENT_LENGTH) forms.push(inner, urlSafe(inner));
+  }
+  return forms;
+}
+
+function htmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The literal forms {@linkcode SecretRegistry.values} lists (for log masks). */
+function literalForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const percent = encodeURIComponent(value);
+  const bytes = new TextEncoder().encode(value);
+  return [
+    value,
+    percent,
+    percent.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    htmlEscape(value),
+    json,
+    json.replace(/\//g, "\\/"),
+    base64(bytes),
+    urlSafe(base64(bytes)),
+  ];
+}
+
+/**
+ * A set of secret values, each masked in its common encodings.
+ *
+ * @example
+ * ```ts
+ * import { SecretRegistry } from "./secrets.ts";
+ * const secrets = new SecretRegistry();
+ * secrets.add("ghp_s3cr3t/t0ken+x");
+ * console.log(secrets.redact("token=ghp_s3cr3t%2Ft0ken%2bx")); // "token=***"
+ * ```
+ */
 export class SecretRegistry implements Secrets {
   #values = new Set<string>();
+  /** How to find each form, by form; applied longest form first. */
+  #matchers = new Map<string, Matcher>();
+  #order: Matcher[] | undefined;
 
+  /** Mask `value` (and its encodings) from now on; values under 4 characters are ignored. */
   add(value: string | undefined): void {
     if (!value || value.length < MIN_SECRET_LENGTH) return;
-    // A secret may reach text encoded: in a URL, inside a Basic header, or
-    // escaped in JSON (an object handed to the logger is stringified).
-    const json = JSON.stringify(value).slice(1, -1);
-    for (const form of [value, encodeURIComponent(value), base64(value), json]) {
+    for (const form of literalForms(value)) {
       if (form.length >= MIN_SECRET_LENGTH) this.#values.add(form);
     }
+    for (const form of [value, ...base64Forms(value)]) {
+      if (!this.#matchers.has(form)) this.#matchers.set(form, formMatcher(form));
+    }
+    this.#order = undefined;
   }
 
   /** Register `user:password` as sent in a Basic header, and each part. */
@@ -41,16 +212,23 @@ export class SecretRegistry implements Secrets {
     if (user && password) this.add(`${user}:${password}`);
   }
 
+  /** `text` with every registered secret, in any encoding known here, replaced by `***`. */
   redact(text: string): string {
+    if (!text) return text;
+    // Longest first, so a value containing another is masked whole.
+    this.#order ??= [...this.#matchers]
+      .sort(([a], [b]) => b.length - a.length)
+      .map(([, matcher]) => matcher);
     let result = text;
-    for (const value of this.values()) {
-      if (result.includes(value)) result = result.split(value).join(MASK);
+    for (const { anchor, pattern } of this.#order) {
+      if (anchor !== undefined && !result.includes(anchor)) continue;
+      result = result.replace(pattern, MASK);
     }
     return result;
   }
 
+  /** The registered values and their literal encodings, longest first. */
   values(): string[] {
-    // Longest first, so a value containing another is masked whole.
     return [...this.#values].sort((a, b) => b.length - a.length);
   }
 }

@@ -7,11 +7,14 @@
  * environment variables while parsing, so it works under the narrow
  * `--allow-env=…` list that `pace permissions` prints.
  *
+ * The specifier is a full `npm:` one, not an import-map name, so the package
+ * works when imported by path or URL from a project without this import map.
+ *
  * @module
  */
 
 // @ts-types="npm:@types/js-yaml@4.0.9"
-import yaml from "js-yaml";
+import yaml from "npm:js-yaml@4.3.2";
 
 /** Where a YAML syntax error sits, 1-based. */
 export interface YamlErrorPosition {

@@ -3,18 +3,19 @@
  * and the rules built on them: which blocker an escalation names, what a
  * review period holds, where a story ticket is recorded.
  *
- * Agents are language models; their files may be missing, empty, a list
- * instead of a mapping, markdown around the YAML, or not text at all. Reading
- * never throws: every reader returns what it could make of the file, its raw
- * text (so a body can quote it verbatim and nothing is lost) and a `problem`
- * naming what was wrong.
+ * Every file is read through `readArtifact` (regular files inside `.pace/`
+ * only, never throwing), and every YAML value is turned into text by
+ * `toText`/`toList`, which stay bounded however the agents nest or alias it.
  *
  * @module
  */
 
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { GateReport } from "../types.ts";
-import { parseYaml, stringifyYaml, YamlSyntaxError } from "../_core/yaml.ts";
+import { stringifyYaml } from "../_core/yaml.ts";
+import { replaceText } from "../_core/files.ts";
+import { type ArtifactFile, paceRootOf, readArtifact } from "./artifact_files.ts";
+import { toList, toText } from "./artifact_text.ts";
 import {
   artifactFile,
   type ArtifactRole,
@@ -24,139 +25,17 @@ import {
   UNKNOWN_BLOCKER,
 } from "./names.ts";
 
-/** One artifact file as read: its text, its YAML mapping if any, and what was wrong. */
-export interface ArtifactFile {
-  /** File name, e.g. `gate.md`; problems are phrased with it. */
-  name: string;
-  /** Path as given. */
-  path: string;
-  /** Whether the file exists (an unreadable file exists). */
-  exists: boolean;
-  /** The file's text, verbatim (`""` when missing, unreadable or not text). */
-  raw: string;
-  /** The YAML mapping found in the file, if any. */
-  data: Record<string, unknown> | undefined;
-  /** What kept the file from yielding a mapping; absent when `data` is set. */
-  problem?: string;
-  /** Where the mapping came from, for renderers that quote `raw`. */
-  format?: "yaml" | "front-matter" | "fenced";
-}
-
-/** Whether `value` is a YAML mapping (a plain object). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describeKind(value: unknown): string {
-  if (value === null || value === undefined) return "holds no YAML data";
-  if (Array.isArray(value)) return "is a list, not a mapping";
-  if (typeof value === "string") return "is plain text, not a YAML mapping";
-  return `is a ${typeof value}, not a mapping`;
-}
-
-type Attempt =
-  | { ok: true; data: Record<string, unknown> }
-  | { ok: false; problem: string };
-
-/** Parse `text` as a YAML mapping; `lineOffset` makes error lines file-absolute. */
-function tryMapping(text: string, lineOffset: number, what: string): Attempt {
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) {
-      const where = error.position
-        ? ` (line ${error.position.line + lineOffset}, column ${error.position.column})`
-        : "";
-      return { ok: false, problem: `${what} is not valid YAML${where}: ${error.message}` };
-    }
-    return { ok: false, problem: `${what} could not be parsed: ${String(error)}` };
-  }
-  if (isRecord(value)) return { ok: true, data: value };
-  return { ok: false, problem: `${what} ${describeKind(value)}` };
-}
-
-/** Front matter: `---` on the first line, closed by `---` or `...`. */
-function frontMatter(text: string): { body: string; line: number } | undefined {
-  const match = /^---[ \t]*\n([\s\S]*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
-  return match ? { body: match[1] ?? "", line: 1 } : undefined;
-}
-
-/** The first ```yaml / ```yml (or ~~~) fenced block; an unclosed one runs to the end. */
-function fencedYaml(text: string): { body: string; line: number } | undefined {
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^ {0,3}(`{3,}|~{3,})[ \t]*(?:ya?ml)(?![\w-])/i.exec(lines[i]);
-    if (!open) continue;
-    const fence = open[1];
-    const body: string[] = [];
-    for (let j = i + 1; j < lines.length; j++) {
-      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines[j]);
-      if (close && close[1][0] === fence[0] && close[1].length >= fence.length) break;
-      body.push(lines[j]);
-    }
-    return { body: body.join("\n"), line: i + 1 };
-  }
-  return undefined;
-}
-
-/**
- * Find the YAML mapping in an artifact's text: the whole text, else its front
- * matter, else its first fenced yaml block.
- */
-export function parseArtifactText(
-  name: string,
-  text: string,
-): Pick<ArtifactFile, "data" | "problem" | "format"> {
-  const normalized = text.replace(/\r\n?/g, "\n");
-  if (normalized.trim() === "") return { data: undefined, problem: `${name} is empty` };
-  const whole = tryMapping(normalized, 0, name);
-  if (whole.ok) return { data: whole.data, format: "yaml" };
-  // A problem inside an embedded block says more than the whole text's.
-  const front = frontMatter(normalized);
-  if (front) {
-    const attempt = tryMapping(front.body, front.line, `${name} front matter`);
-    if (attempt.ok) return { data: attempt.data, format: "front-matter" };
-    return { data: undefined, problem: attempt.problem };
-  }
-  const fenced = fencedYaml(normalized);
-  if (fenced) {
-    const attempt = tryMapping(fenced.body, fenced.line, `${name} yaml block`);
-    if (attempt.ok) return { data: attempt.data, format: "fenced" };
-    return { data: undefined, problem: attempt.problem };
-  }
-  return { data: undefined, problem: whole.problem };
-}
-
-function readError(name: string, error: unknown): string {
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    return `${name} could not be read: permission denied`;
-  }
-  if (error instanceof Deno.errors.IsADirectory) return `${name} is a directory, not a file`;
-  return `${name} could not be read: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-/** Read one artifact file. Never throws. */
-export async function readArtifact(path: string): Promise<ArtifactFile> {
-  const name = basename(path);
-  const file: ArtifactFile = { name, path, exists: false, raw: "", data: undefined };
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { ...file, problem: `${name} not found` };
-    return { ...file, exists: true, problem: readError(name, error) };
-  }
-  file.exists = true;
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { ...file, problem: `${name} is not text` };
-  }
-  if (text.includes("\0")) return { ...file, problem: `${name} is not text` };
-  return { ...file, raw: text, ...parseArtifactText(name, text) };
-}
+export {
+  ARTIFACT_LIMIT,
+  type ArtifactFile,
+  countYamlAliases,
+  isRecord,
+  MAX_YAML_ALIASES,
+  paceRootOf,
+  parseArtifactText,
+  readArtifact,
+} from "./artifact_files.ts";
+export { CUT_NOTE, DEPTH_LIMIT, LIST_LIMIT, TEXT_LIMIT, toList, toText } from "./artifact_text.ts";
 
 /** Everything the agents wrote for one day. */
 export interface DayArtifacts {
@@ -176,9 +55,17 @@ export interface DayArtifacts {
   conduit: ArtifactFile;
 }
 
-/** Read all of a day's artifacts. Never throws. */
-export async function readDay(dayDir: string, day: number): Promise<DayArtifacts> {
-  const read = (role: ArtifactRole) => readArtifact(artifactFile(dayDir, role));
+/**
+ * Read all of a day's artifacts. Never throws. Files are confined to
+ * `paceDir`, by default the `.pace` directory `dayDir` lies in (see
+ * `paceRootOf`).
+ */
+export async function readDay(
+  dayDir: string,
+  day: number,
+  paceDir: string = paceRootOf(dayDir),
+): Promise<DayArtifacts> {
+  const read = (role: ArtifactRole) => readArtifact(artifactFile(dayDir, role), paceDir);
   const [story, handoff, gate, sentinel, conduit] = await Promise.all([
     read("story"),
     read("handoff"),
@@ -187,42 +74,6 @@ export async function readDay(dayDir: string, day: number): Promise<DayArtifacts
     read("conduit"),
   ]);
   return { day, dayDir, story, handoff, gate, sentinel, conduit };
-}
-
-/**
- * A YAML value as one human-readable string: strings as they are, numbers and
- * booleans printed, a flat mapping as `k: v, k: v`, a flat list joined with
- * `, `, anything nested as JSON.
- */
-export function toText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-    return String(value);
-  }
-  if (value instanceof Date) return value.toISOString();
-  const scalar = (v: unknown) =>
-    v === null || ["string", "number", "boolean", "bigint"].includes(typeof v);
-  if (Array.isArray(value)) {
-    if (value.every(scalar)) return value.map(toText).join(", ");
-  } else if (isRecord(value)) {
-    const entries = Object.entries(value);
-    if (entries.every(([, v]) => scalar(v))) {
-      return entries.map(([k, v]) => `${k}: ${toText(v)}`).join(", ");
-    }
-  }
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** A YAML value as a list of non-empty, trimmed strings; a lone scalar is one item. */
-export function toList(value: unknown): string[] {
-  if (value === null || value === undefined) return [];
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item) => toText(item).trim()).filter((item) => item !== "");
 }
 
 /** The story card in `story.md`. */
@@ -279,7 +130,7 @@ export function handoffNote(file: ArtifactFile): Handoff | undefined {
     : toText(data.commit).trim();
   const note: Handoff = {
     commit,
-    summary: toText(data.summary).replace(/\s+$/, ""),
+    summary: toText(data.summary).trimEnd(),
     files: toList(data.files),
     deferred: toList(data.deferred),
   };
@@ -359,7 +210,7 @@ export async function collectReview(paceDir: string, day: number): Promise<Revie
   const numbers: number[] = [];
   for (let d = start; d < day; d++) numbers.push(d);
   const gates = await Promise.all(
-    numbers.map((d) => readArtifact(artifactFile(dayDirOf(paceDir, d), "gate"))),
+    numbers.map((d) => readArtifact(artifactFile(dayDirOf(paceDir, d), "gate"), paceDir)),
   );
   const summary: ReviewSummary = {
     start,
@@ -396,9 +247,15 @@ export interface TicketRef {
   key?: string;
 }
 
-/** The day's recorded story ticket, or `undefined` when missing or without a URL. */
-export async function readTicketRef(dayDir: string): Promise<TicketRef | undefined> {
-  const file = await readArtifact(storyRefFile(dayDir));
+/**
+ * The day's recorded story ticket, or `undefined` when missing, refused (see
+ * `readArtifact`; confined to `paceDir`) or without a URL.
+ */
+export async function readTicketRef(
+  dayDir: string,
+  paceDir: string = paceRootOf(dayDir),
+): Promise<TicketRef | undefined> {
+  const file = await readArtifact(storyRefFile(dayDir), paceDir);
   const data = file.data;
   if (!data) return undefined;
   const url = toText(data.url).trim();
@@ -419,13 +276,6 @@ export async function writeTicketRef(dayDir: string, ref: TicketRef): Promise<vo
   if (ref.id !== undefined) record.id = ref.id;
   if (ref.key !== undefined) record.key = ref.key;
   await Deno.mkdir(dirname(path), { recursive: true });
-  // Write then rename, so a reader never sees half a reference.
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, stringifyYaml(record));
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
+  // Atomic, so a reader never sees half a reference and a link there is replaced, not followed.
+  await replaceText(path, stringifyYaml(record));
 }

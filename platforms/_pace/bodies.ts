@@ -3,7 +3,8 @@
  * escalation, an advisory, the story ticket and the handoff comment. This is
  * the one place each body's wording lives; platforms only pick a renderer. An
  * artifact that could not be parsed is quoted verbatim in a code block, so
- * nothing is lost.
+ * nothing is lost. Agents wrote the text: every doc leaves through
+ * `untrustedDoc`, which bounds each field and breaks marker-like text.
  *
  * @module
  */
@@ -43,6 +44,7 @@ import {
   type RenderedDoc,
   type Section,
   strong,
+  untrustedDoc,
 } from "./render.ts";
 
 function itemsList(items: string[], none: string): Block {
@@ -124,7 +126,7 @@ export function reviewPrDoc(review: ReviewSummary, contextNote?: string): Render
       [strong("Reject:"), " close it without merging; PACE stays on hold."],
     ])],
   });
-  return { title: reviewTitle(start, day), marker: marker("review", day), sections };
+  return untrustedDoc({ title: reviewTitle(start, day), marker: marker("review", day), sections });
 }
 
 function storySection(day: number, file: ArtifactFile): Block[] {
@@ -203,7 +205,7 @@ function agentSection(day: number, label: string, file: ArtifactFile): Block[] {
 /** The escalation body of a HELD day; `blocker` comes from `findBlocker`. */
 export function escalationDoc(day: DayArtifacts, blocker: string): RenderedDoc {
   const n = day.day;
-  return {
+  return untrustedDoc({
     title: escalationTitle(n, blocker),
     marker: marker("hold", n),
     sections: [
@@ -232,7 +234,7 @@ export function escalationDoc(day: DayArtifacts, blocker: string): RenderedDoc {
         ])],
       },
     ],
-  };
+  });
 }
 
 function advisoryLine(item: unknown): string {
@@ -249,7 +251,7 @@ function advisoryLine(item: unknown): string {
 
 /** The advisory body: one `[id] finding` line per finding. */
 export function advisoryDoc(day: number, agent: string, items: AdvisoryItem[]): RenderedDoc {
-  return {
+  return untrustedDoc({
     title: advisoryTitle(day, agent, items.length),
     marker: marker("advisory", day, agent),
     sections: [
@@ -260,7 +262,7 @@ export function advisoryDoc(day: number, agent: string, items: AdvisoryItem[]): 
         ],
       },
     ],
-  };
+  });
 }
 
 /** The story ticket body: target, acceptance criteria, out of scope. */
@@ -285,7 +287,11 @@ export function storyDoc(day: number, card: StoryCard | undefined, raw: string):
   sections.push({
     blocks: [paragraph("Mirrored by PACE from ", code(`day-${day}/${ARTIFACT_FILES.story}`), ".")],
   });
-  return { title: storyTitle(day, card?.target ?? ""), marker: marker("story", day), sections };
+  return untrustedDoc({
+    title: storyTitle(day, card?.target ?? ""),
+    marker: marker("story", day),
+    sections,
+  });
 }
 
 /** The handoff comment posted on the story ticket. */
@@ -296,9 +302,9 @@ export function handoffDoc(day: number, handoff: Handoff | undefined, raw: strin
       codeBlock(raw),
     ]
     : [paragraph(`No handoff note for day ${day}.`)];
-  return {
+  return untrustedDoc({
     title: `Day ${day} handoff`,
     marker: marker("handoff", day),
     sections: [{ heading: `Handoff ${EN_DASH} day ${day}`, blocks }],
-  };
+  });
 }

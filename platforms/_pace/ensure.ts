@@ -13,7 +13,10 @@ import type { Logger } from "../types.ts";
 /** Whether a failed create may nevertheless have created the item. */
 export function mayHaveSucceeded(error: unknown): boolean {
   if (!(error instanceof HttpError)) return false;
-  return error.status >= 500 || error.kind === "network" || error.kind === "timeout";
+  // A 2xx whose body then broke, was cut or was not JSON: the server did act on it.
+  const answeredOk = error.status >= 200 && error.status < 300;
+  return answeredOk || error.status >= 500 || error.kind === "network" ||
+    error.kind === "timeout";
 }
 
 /** Steps of {@linkcode ensureItem}. */

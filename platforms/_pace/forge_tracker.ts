@@ -13,7 +13,7 @@ import { BaseTrackerAdapter } from "../base.ts";
 import type { AdvisoryItem, Logger, ResolvedContext, StoryStatus } from "../types.ts";
 import { readTicketRef, writeTicketRef } from "./artifacts.ts";
 import { ensureItem } from "./ensure.ts";
-import { marker } from "./names.ts";
+import { cutCodePoints, marker, singleLine } from "./names.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, storyPlan } from "./plans.ts";
 import type { RenderedDoc } from "./render.ts";
 
@@ -126,7 +126,8 @@ export class ForgeTracker extends BaseTrackerAdapter {
   async pushAdvisoryItems(day: number, items: AdvisoryItem[], agent: string): Promise<string> {
     const plan = advisoryPlan(day, items, agent);
     if (!plan) return "";
-    const what = `advisory for day ${day} (${agent})`;
+    // The agent's name is its own text: one line, bounded.
+    const what = `advisory for day ${day} (${cutCodePoints(singleLine(String(agent)), 80)})`;
     return (await ensureIssue(this.#api, what, plan, this.logger)).url;
   }
 

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 
 /** EN DASH (U+2013), used in review period ranges: `Days 1–14`. */
@@ -26,6 +27,15 @@ export const TITLE_BLOCKER_LENGTH = 80;
 
 /** Story targets longer than this are cut in the title: trackers cap titles near 255. */
 export const TITLE_TARGET_LENGTH = 200;
+
+/** Agent names longer than this are cut in titles, with a short hash keeping them apart. */
+export const TITLE_AGENT_LENGTH = 40;
+
+/** Longest agent slug: `pace-<slug>` stays within the 50 characters forges allow a label. */
+export const AGENT_SLUG_LENGTH = 44;
+
+/** ZERO WIDTH SPACE (U+200B): invisible, and it breaks a sequence a forge would act on. */
+export const ZWSP = "\u200B";
 
 /** The kinds of item PACE creates, as used in body markers. */
 export type MarkerKind = "hold" | "advisory" | "story" | "review" | "handoff";
@@ -66,22 +76,75 @@ export function cutCodePoints(text: string, max: number): string {
   return text.slice(0, index);
 }
 
+/** A short, stable hash of `text`: the first 10 hex digits of its SHA-256. */
+function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 10);
+}
+
+/** Characters a slug keeps as they are; everything else is written `~hh` per UTF-8 byte. */
+const SLUG_KEPT = /[\p{L}\p{N}._-]/u;
+
+const UTF8 = new TextEncoder();
+
 /**
- * An agent name as it appears in labels, markers and file names: lowercase,
- * whitespace as `-`. Anything that could break a label filter (`,`), a path
- * (`/`) or the hidden HTML marker (`-->`) also becomes `-`.
+ * Who an agent is: its name on one line, in lowercase, with every run of
+ * blanks and hyphens as one `-` and none at the ends.
+ */
+function agentIdentity(agent: string): string {
+  const name = singleLine(agent).normalize("NFC").toLowerCase().replace(/[\s-]+/g, "-");
+  const start = name.startsWith("-") ? 1 : 0;
+  const end = name.length > start && name.endsWith("-") ? name.length - 1 : name.length;
+  return name.slice(start, end);
+}
+
+/**
+ * An agent name as it appears in labels, markers and file names. Letter case,
+ * surrounding blanks and runs of blanks and hyphens are spelling, not identity:
+ * `Code Reviewer` is `code-reviewer`, as it always was. Past that the slug is
+ * one-to-one, so two agents never share a label, marker or file: letters,
+ * digits, `.`, `_` and `-` stay, every other character is written as its UTF-8
+ * bytes, `~hh` each (`C++` → `c~2b~2b`, `C#` → `c~23`). `~` never stands for
+ * itself, so an escape cannot be confused with a plain name. A slug longer
+ * than {@linkcode AGENT_SLUG_LENGTH} is cut and ends with `~~` and a hash of
+ * the whole name. A slug never holds `,` (a label separator), `/` (a path),
+ * `:` or `--` (either would break the marker).
  */
 export function agentSlug(agent: string): string {
-  const slug = agent.trim().toLowerCase()
-    .replace(/[^\p{L}\p{N}._-]+/gu, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^[-.]+|-+$/g, "");
+  const identity = agentIdentity(agent);
+  let slug = "";
+  for (const char of identity) {
+    if (SLUG_KEPT.test(char)) slug += char;
+    else for (const byte of UTF8.encode(char)) slug += `~${byte.toString(16).padStart(2, "0")}`;
+    // Past the limit the rest only feeds the hash.
+    if (slug.length > AGENT_SLUG_LENGTH) {
+      const suffix = `~~${shortHash(identity)}`;
+      return fitUnits(slug, AGENT_SLUG_LENGTH - suffix.length) + suffix;
+    }
+  }
   return slug || "unknown";
 }
 
-/** An agent name as it appears in titles: one line, uppercase. */
+/** The longest start of `text` of at most `units` UTF-16 code units, never splitting a pair. */
+function fitUnits(text: string, units: number): string {
+  let end = 0;
+  for (const char of text) {
+    if (end + char.length > units) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * An agent name as it appears in titles: one line, uppercase. A name longer
+ * than {@linkcode TITLE_AGENT_LENGTH} is cut and followed by a short hash of
+ * the whole name, so two long names sharing a start still title apart.
+ */
 export function agentTitle(agent: string): string {
-  return singleLine(agent).toUpperCase() || "UNKNOWN";
+  const line = breakMarkers(singleLine(agent)).toUpperCase();
+  if (line === "") return "UNKNOWN";
+  const cut = cutCodePoints(line, TITLE_AGENT_LENGTH);
+  if (cut === line) return line;
+  return `${cut.trimEnd()}\u2026 ${shortHash(agentIdentity(agent)).slice(0, 8)}`;
 }
 
 /** The head branch of a day's review PR: `pace/review-day-N`. */
@@ -103,7 +166,7 @@ export function reviewTitle(start: number, day: number): string {
 
 /** The blocker as it appears in a title: one line, at most 80 code points. */
 export function titleBlocker(blocker: string): string {
-  return cutCodePoints(singleLine(blocker), TITLE_BLOCKER_LENGTH).trimEnd() ||
+  return cutCodePoints(breakMarkers(singleLine(blocker)), TITLE_BLOCKER_LENGTH).trimEnd() ||
     UNKNOWN_BLOCKER;
 }
 
@@ -154,7 +217,7 @@ export function storyTitlePrefix(day: number): string {
 
 /** `[PACE Day N] <target>`; `Day N story` stands in for an empty target. */
 export function storyTitle(day: number, target: string): string {
-  const line = singleLine(target);
+  const line = breakMarkers(singleLine(target));
   const cut = cutCodePoints(line, TITLE_TARGET_LENGTH);
   const text = cut === line ? line : `${cut.trimEnd()}\u2026`;
   return storyTitlePrefix(day) + (text || `Day ${day} story`);
@@ -186,11 +249,32 @@ export function markerComment(m: string): string {
 }
 
 /**
- * Whether a markdown body carries `m` where the package writes it: as its
- * last line. Text quoted in the body cannot pass for the marker there.
+ * Whether a markdown body carries `m` where the package writes it: its last
+ * line is the marker comment and nothing else. Text quoted in the body cannot
+ * pass for the marker there, nor can a line that merely ends with it.
  */
 export function carriesMarker(body: string | null | undefined, m: string): boolean {
-  return typeof body === "string" && body.trimEnd().endsWith(markerComment(m));
+  if (typeof body !== "string") return false;
+  const text = body.trimEnd();
+  return text.slice(text.lastIndexOf("\n") + 1).trim() === markerComment(m);
+}
+
+/** Where free text spells the start of a marker, `pace:<kind>:day-`, in any letter case. */
+const MARKER_LIKE = /pace(?=:[a-z]{1,32}:day-)/gi;
+
+/**
+ * `text` with every `pace:<kind>:day-` broken by a zero-width space after
+ * `pace`, in any letter case: it reads the same, but text an agent wrote can
+ * no longer spell a marker for a tracker that looks for one anywhere in a body
+ * or comment (Jira, Bitbucket's content search).
+ */
+export function breakMarkers(text: string): string {
+  return text.replace(MARKER_LIKE, `$&${ZWSP}`);
+}
+
+/** {@linkcode breakMarkers}'s pattern: each match ends where the zero-width space goes. */
+export function markerLike(): RegExp {
+  return new RegExp(MARKER_LIKE.source, MARKER_LIKE.flags);
 }
 
 /** `.pace` under the repository root. */

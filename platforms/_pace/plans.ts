@@ -29,7 +29,7 @@ import {
   storyTitle,
   storyTitlePrefix,
 } from "./names.ts";
-import type { RenderedDoc } from "./render.ts";
+import { boundText, type RenderedDoc } from "./render.ts";
 import { advisoryDoc, escalationDoc, handoffDoc, reviewPrDoc, storyDoc } from "./bodies.ts";
 import type { AdvisoryItem, Logger } from "../types.ts";
 
@@ -90,7 +90,8 @@ export async function escalationPlan(
       .filter((file) => file.exists)
       .map((file) => file.problem),
   );
-  const blocker = findBlocker(holdReason, artifacts);
+  // An agent wrote it: bounded like every field of the body.
+  const blocker = boundText(findBlocker(holdReason, artifacts));
   return {
     blocker,
     title: escalationTitle(day, blocker),

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { cutCodePoints } from "./names.ts";
+import { breakMarkers, cutCodePoints, markerLike, ZWSP } from "./names.ts";
 
 // ---------------------------------------------------------------------------
 // The model
@@ -43,6 +43,11 @@ export interface ListBlock {
   type: "list";
   /** The items. */
   items: Inline[][];
+  /**
+   * How many items were left out; the last item says so (`… and N more`).
+   * Renderers show the items as they are; cutting a list again counts them.
+   */
+  omitted?: number;
 }
 
 /** A verbatim block of text. */
@@ -153,23 +158,152 @@ export function normalizeInlines(inlines: Inline[]): InlineSpan[] {
     }
     spans.push(span);
   }
+  // trimStart/trimEnd strip exactly what `\s` matches, in linear time: a
+  // `/\s+$/` retries at every blank of a long inner run.
   while (spans.length > 0) {
-    spans[0].text = spans[0].text.replace(/^\s+/, "");
+    spans[0].text = spans[0].text.trimStart();
     if (spans[0].text !== "") break;
     spans.shift();
   }
   while (spans.length > 0) {
     const last = spans[spans.length - 1];
-    last.text = last.text.replace(/\s+$/, "");
+    last.text = last.text.trimEnd();
     if (last.text !== "") break;
     spans.pop();
   }
   return spans.filter((span) => span.text !== "");
 }
 
-/** A verbatim block's text with unified newlines and no leading or trailing blank lines. */
+/** A verbatim block's text with unified newlines and no leading or trailing newlines. */
 export function normalizeCode(text: string): string {
-  return text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").replace(/^\n+/, "");
+  const unified = text.replace(/\r\n?/g, "\n");
+  // Counted, not matched: `/\n+$/` is quadratic in a long run of inner newlines.
+  let end = unified.length;
+  while (end > 0 && unified[end - 1] === "\n") end--;
+  let start = 0;
+  while (start < end && unified[start] === "\n") start++;
+  return unified.slice(start, end);
+}
+
+/**
+ * `text` as its leading whitespace, the rest, and its trailing whitespace
+ * (what `\s` matches), in linear time: `/^(\s*)([\s\S]*?)(\s*)$/` takes
+ * quadratic time on a long inner run of blanks.
+ */
+export function outerSpace(text: string): [lead: string, inner: string, trail: string] {
+  const start = text.length - text.trimStart().length;
+  const end = start === text.length ? start : text.trimEnd().length;
+  return [text.slice(0, start), text.slice(start, end), text.slice(end)];
+}
+
+/**
+ * Insert a zero-width space into a run of texts wherever `find` matches their
+ * concatenation: at the end of each match of a global pattern, or at each
+ * position a function returns (ascending). Renderers write the spans of a
+ * paragraph side by side, so a sequence split over two of them is caught too.
+ * A text whose `eligible` entry is `false` gets none.
+ */
+export function breakAcross(
+  texts: readonly string[],
+  find: RegExp | ((text: string) => number[]),
+  eligible?: readonly boolean[],
+): string[] {
+  const joined = texts.join("");
+  const cuts = typeof find === "function"
+    ? find(joined)
+    : [...joined.matchAll(find)].map((match) => match.index + match[0].length);
+  if (cuts.length === 0) return [...texts];
+  const out: string[] = [];
+  let offset = 0;
+  let next = 0;
+  texts.forEach((text, i) => {
+    const end = offset + text.length;
+    let piece = "";
+    let from = 0;
+    // A cut follows at least one character, so it falls in (offset, end] of exactly one text.
+    while (next < cuts.length && cuts[next] <= end) {
+      const at = cuts[next++] - offset;
+      if (eligible && !eligible[i]) continue;
+      piece += text.slice(from, at) + ZWSP;
+      from = at;
+    }
+    out.push(piece + text.slice(from));
+    offset = end;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Agent text
+
+/** Longest text of one field an agent wrote, in code points; the rest is cut with a note. */
+export const FIELD_LIMIT = 10_000;
+
+/** Longest artifact text quoted verbatim, in code points; the rest is cut with a note. */
+export const VERBATIM_LIMIT = 50_000;
+
+/** Most items a list shows; one last item counts the rest. */
+export const LIST_LIMIT = 1_000;
+
+/** `text` cut to `limit` code points, then `gap` and how much was cut. */
+export function boundText(text: string, limit: number = FIELD_LIMIT, gap = ""): string {
+  const cut = cutCodePoints(text, limit);
+  if (cut === text) return text;
+  return `${cut}${gap}\u2026 (${text.length - cut.length} more characters not shown)`;
+}
+
+function moreItems(rest: number): Inline[] {
+  return [`\u2026 and ${rest} more`];
+}
+
+function untrustedInlines(inlines: Inline[]): Inline[] {
+  const bounded = inlines.map((inline) =>
+    typeof inline === "string" ? boundText(inline) : { ...inline, text: boundText(inline.text) }
+  );
+  const texts = breakAcross(
+    bounded.map((inline) => typeof inline === "string" ? inline : inline.text),
+    markerLike(),
+  );
+  return bounded.map((inline, i) =>
+    typeof inline === "string" ? texts[i] : { ...inline, text: texts[i] }
+  );
+}
+
+function untrustedBlock(block: Block): Block {
+  switch (block.type) {
+    case "paragraph":
+      return { ...block, content: untrustedInlines(block.content) };
+    case "list": {
+      const items = block.items.slice(0, LIST_LIMIT).map(untrustedInlines);
+      const rest = block.items.length - items.length;
+      if (rest === 0) return { ...block, items };
+      return { ...block, items: [...items, moreItems(rest)], omitted: rest };
+    }
+    case "code":
+      return { ...block, text: breakMarkers(boundText(block.text, VERBATIM_LIMIT, "\n")) };
+  }
+}
+
+/**
+ * `doc` made safe to render although its text came from agents: every span
+ * cut to {@linkcode FIELD_LIMIT}, every verbatim block to
+ * {@linkcode VERBATIM_LIMIT} and every list to {@linkcode LIST_LIMIT} items,
+ * each with a note saying what was left out; and every marker-like sequence in
+ * the text broken (see `breakMarkers`), so no body can pass for another item
+ * to a tracker that looks for a marker anywhere in it. The doc's own marker
+ * is untouched. Every body builder returns its doc through this.
+ */
+export function untrustedDoc(doc: RenderedDoc): RenderedDoc {
+  return {
+    ...doc,
+    sections: doc.sections.map((section) => ({
+      ...section,
+      ...(section.heading === undefined
+        ? {}
+        : { heading: breakMarkers(boundText(section.heading, 200)) }),
+      blocks: section.blocks.map(untrustedBlock),
+    })),
+  };
 }
 
 /** The longest run of `char` in `text` (a code fence must be longer). */
@@ -205,17 +339,16 @@ function clampDoc(doc: RenderedDoc, limit: number): RenderedDoc {
       case "paragraph":
         return { ...block, content: block.content.map(clampInline) };
       case "list": {
-        const items = block.items.slice(0, maxItems).map((item) => item.map(clampInline));
-        const rest = block.items.length - items.length;
-        if (rest > 0) items.push([`\u2026 and ${rest} more`]);
-        return { ...block, items };
+        // A list already cut ends with its count: count it with the rest.
+        const hidden = block.omitted ?? 0;
+        const shown = hidden > 0 ? block.items.slice(0, -1) : block.items;
+        const items = shown.slice(0, maxItems).map((item) => item.map(clampInline));
+        const rest = shown.length - items.length + hidden;
+        if (rest === 0) return { ...block, items };
+        return { ...block, items: [...items, moreItems(rest)], omitted: rest };
       }
-      case "code": {
-        const cut = cutCodePoints(block.text, limit);
-        if (cut === block.text) return block;
-        const rest = block.text.length - cut.length;
-        return { ...block, text: `${cut}\n\u2026 (${rest} more characters not shown)` };
-      }
+      case "code":
+        return { ...block, text: boundText(block.text, limit, "\n") };
     }
   };
   return {

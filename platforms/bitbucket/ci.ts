@@ -12,22 +12,9 @@ import { reviewPlan } from "../_pace/plans.ts";
 import { toMarkdown } from "../_pace/markdown.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, ResolvedContext, WaitOptions } from "../types.ts";
-import {
-  bbqlString,
-  BitbucketConnection,
-  BODY_LIMIT,
-  type Link,
-  LIST_PAGELEN,
-  webUrl,
-} from "./connection.ts";
+import { bbqlString, BitbucketConnection, BODY_LIMIT, webUrl } from "./connection.ts";
 import { lookAtPipelines } from "./pipelines.ts";
-
-interface PullRequest {
-  id: number;
-  state: string;
-  source?: { branch?: { name?: string } };
-  links?: { html?: Link };
-}
+import { listPullRequests, mayBeOpenAlready, postPullRequest, type PullRequest } from "./pulls.ts";
 
 interface Variable {
   uuid: string;
@@ -82,20 +69,16 @@ export class BitbucketCIAdapter extends BaseCIAdapter {
             throw new Error(`${bb.workspace}/${bb.repoSlug} has no main branch`);
           }
           main = repo.mainbranch.name;
-          const created = await bb.request<PullRequest>("POST", ["pullrequests"], {
-            json: {
-              title: plan.title,
-              description: toMarkdown(plan.doc, { maxLength: BODY_LIMIT }),
-              source: { branch: { name: plan.branch } },
-              destination: { branch: { name: main } },
-              close_source_branch: false,
-            },
+          const created = await postPullRequest(bb, {
+            head: plan.branch,
+            base: main,
+            title: plan.title,
+            description: toMarkdown(plan.doc, { maxLength: BODY_LIMIT }),
           });
           this.logger.info(`review PR for day ${day}: created ${webUrl(created)}`);
           return created;
         },
-        // A 400 "already open" is a PR opened by a concurrent run: look again.
-        ambiguous: (error) => error instanceof HttpError && error.status === 400,
+        ambiguous: mayBeOpenAlready,
       });
       return webUrl(pull);
     } catch (error) {
@@ -114,10 +97,10 @@ export class BitbucketCIAdapter extends BaseCIAdapter {
 
   /** The open review PR from `branch`, else a merged one (the review that happened). */
   async #findReviewPr(branch: string): Promise<PullRequest | undefined> {
-    const pulls = await this.#bb.all<PullRequest>(["pullrequests"], {
-      query: { q: `source.branch.name = ${bbqlString(branch)}`, pagelen: LIST_PAGELEN },
-      repeated: { state: ["OPEN", "MERGED"] },
-    });
+    const pulls = await listPullRequests(this.#bb, `source.branch.name = ${bbqlString(branch)}`, [
+      "OPEN",
+      "MERGED",
+    ]);
     const mine = pulls.filter((p) => p.source?.branch?.name === branch);
     return mine.find((p) => p.state === "OPEN") ?? mine.find((p) => p.state === "MERGED");
   }

@@ -9,6 +9,7 @@
 
 import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
 import type { ResolvedContext } from "../types.ts";
+import { type BitbucketCredential, unauthorizedHint } from "./credentials.ts";
 import { readBitbucketSettings } from "./settings.ts";
 
 /**
@@ -65,8 +66,10 @@ export class BitbucketConnection {
   readonly workspace: string;
   readonly repoSlug: string;
   readonly apiUrl: string;
-  /** Which credential scheme is in use. */
-  readonly scheme: "bearer" | "basic" | undefined;
+  /** Which credential is in use. */
+  readonly credential: BitbucketCredential | undefined;
+  /** Who Basic authenticates as (the email or the user); `undefined` for Bearer. */
+  readonly account: string | undefined;
   readonly http: HttpClient;
   #repository: Promise<Repository> | undefined;
 
@@ -76,7 +79,8 @@ export class BitbucketConnection {
     this.workspace = settings.workspace;
     this.repoSlug = settings.repoSlug;
     this.apiUrl = settings.apiUrl;
-    this.scheme = settings.scheme;
+    this.credential = settings.credential;
+    this.account = settings.account;
     this.http = new HttpClient({
       baseUrl: this.apiUrl,
       platform: "Bitbucket",
@@ -161,10 +165,19 @@ export class BitbucketConnection {
   }
 
   /**
-   * Bitbucket answers every issue path of a repository without an issue
-   * tracker with a 404: say what to do about it instead.
+   * A 401 names the credential that was sent and the other two; Bitbucket
+   * answers every issue path of a repository without an issue tracker with a
+   * 404: say what to do about it instead.
    */
   #explain(error: unknown): unknown {
+    if (error instanceof HttpError && error.status === 401 && this.credential) {
+      return new HttpError(`${error.message} — ${unauthorizedHint(this.credential)}`, {
+        status: 401,
+        kind: "http",
+        retryable: false,
+        body: error.body,
+      });
+    }
     if (
       !(error instanceof HttpError) || error.status !== 404 ||
       !/no issue tracker/i.test(`${error.body} ${error.message}`)

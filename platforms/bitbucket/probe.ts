@@ -20,7 +20,11 @@ export async function probeBitbucket(context: ResolvedContext): Promise<ProbeRes
         detail: `${bb.apiUrl} did not answer as Bitbucket's REST API 2.0 does`,
       };
     }
-    const credential = bb.scheme === "bearer" ? "access token" : "app password";
+    const credential = bb.credential === "api-token"
+      ? `Atlassian API token of ${bb.account}`
+      : bb.credential === "app-password"
+      ? `app password of ${bb.account}`
+      : "access token";
     return {
       ok: true,
       detail: `${repo.full_name} reachable at ${bb.apiUrl} (${credential}; main branch ${

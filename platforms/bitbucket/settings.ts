@@ -8,6 +8,7 @@
 
 import { Settings } from "../_core/settings.ts";
 import type { Env, ResolvedContext } from "../types.ts";
+import { type BitbucketCredential, chooseCredential } from "./credentials.ts";
 
 /**
  * Bitbucket Cloud's REST API.
@@ -25,8 +26,13 @@ export interface BitbucketSettings {
   workspace: string;
   repoSlug: string;
   apiUrl: string;
-  /** The credential scheme in use: an access token (Bearer) or user + app password (Basic). */
-  scheme: "bearer" | "basic" | undefined;
+  /**
+   * The credential in use: an Atlassian API token (Basic email:token), an
+   * access token (Bearer) or a legacy app password (Basic user:password).
+   */
+  credential: BitbucketCredential | undefined;
+  /** Who Basic authenticates as (the email or the user); `undefined` for Bearer. */
+  account: string | undefined;
   /** The `Authorization` header value; `""` without credentials. */
   authorization: string;
   problems: string[];
@@ -40,8 +46,21 @@ const SEGMENT = /^(?!\.{1,2}$)[^/]+$/;
 
 /**
  * Read `BITBUCKET_WORKSPACE`, `BITBUCKET_REPO_SLUG`, `BITBUCKET_API_URL` and
- * the credentials: `BITBUCKET_API_TOKEN` (Bearer) first, else
- * `BITBUCKET_USER` + `BITBUCKET_APP_PASSWORD` (Basic).
+ * the credentials: `BITBUCKET_EMAIL` + `BITBUCKET_API_TOKEN` (an Atlassian API
+ * token, Basic) first, else `BITBUCKET_API_TOKEN` alone (an access token,
+ * Bearer), else `BITBUCKET_USER` + `BITBUCKET_APP_PASSWORD` (Basic).
+ *
+ * @example
+ * ```ts
+ * import { readBitbucketSettings } from "./settings.ts";
+ * const { credential, problems } = readBitbucketSettings({
+ *   BITBUCKET_WORKSPACE: "acme",
+ *   BITBUCKET_REPO_SLUG: "shop",
+ *   BITBUCKET_EMAIL: "dev@acme.example",
+ *   BITBUCKET_API_TOKEN: "an-atlassian-api-token",
+ * });
+ * console.log(credential, problems); // "api-token" []
+ * ```
  */
 export function readBitbucketSettings(env: Env, context?: ResolvedContext): BitbucketSettings {
   const settings = new Settings(env, context?.secrets);
@@ -49,31 +68,15 @@ export function readBitbucketSettings(env: Env, context?: ResolvedContext): Bitb
     ?.[0] ?? "";
   const repoSlug = settings.matching("BITBUCKET_REPO_SLUG", SEGMENT, "the repository slug alone")
     ?.[0] ?? "";
-  const token = settings.secret("BITBUCKET_API_TOKEN", false);
-  const user = settings.optional("BITBUCKET_USER");
-  const password = settings.secret("BITBUCKET_APP_PASSWORD", false);
   const apiUrl = settings.url("BITBUCKET_API_URL", BITBUCKET_DEFAULT_API_URL);
-
-  let scheme: BitbucketSettings["scheme"];
-  let authorization = "";
-  if (token) {
-    scheme = "bearer";
-    authorization = `Bearer ${token}`;
-  } else if (user && password) {
-    const pair = `${user}:${password}`;
-    // The Basic header carries this pair encoded: mask the pair (and so its base64) too.
-    context?.secrets.add(pair);
-    scheme = "basic";
-    authorization = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(pair)))}`;
-  } else {
-    const instead = "or set BITBUCKET_API_TOKEN instead";
-    settings.problem(
-      user
-        ? `BITBUCKET_APP_PASSWORD is not set though BITBUCKET_USER is (${instead})`
-        : password
-        ? `BITBUCKET_USER is not set though BITBUCKET_APP_PASSWORD is (${instead})`
-        : "BITBUCKET_API_TOKEN or BITBUCKET_USER + BITBUCKET_APP_PASSWORD",
-    );
-  }
-  return { workspace, repoSlug, apiUrl, scheme, authorization, problems: settings.problems };
+  const { credential, account, authorization } = chooseCredential(settings, context?.secrets);
+  return {
+    workspace,
+    repoSlug,
+    apiUrl,
+    credential,
+    account,
+    authorization,
+    problems: settings.problems,
+  };
 }

@@ -73,6 +73,15 @@ export class GitHubConnection {
     });
   }
 
+  /**
+   * The shared HTTP core's `fetch`, as Octokit receives it: GitHub's headers,
+   * the token (to the API's origin only), retries and the time bound. For the
+   * rare request that must see the raw answer (`pace check`).
+   */
+  get fetch(): typeof fetch {
+    return this.#fetch;
+  }
+
   #octokit(): Promise<Request> {
     this.#request ??= (async () => {
       const { Octokit } = await import("npm:@octokit/core@7.0.8");
@@ -102,6 +111,24 @@ export class GitHubConnection {
     } catch (error) {
       throw this.#httpError(route, error);
     }
+  }
+
+  /**
+   * Send a route with multi-segment path parameters (GitHub's
+   * `x-multi-segment`: a ref such as `heads/release/v2.0`). Each value
+   * travels with its slashes, every segment percent-encoded, as GitHub
+   * documents it; Octokit alone would encode the slashes too.
+   */
+  requestWithSegments<R extends Route, K extends string>(
+    route: R,
+    segments: Record<K, string>,
+    params?: Omit<Params<R>, K>,
+  ): Promise<Endpoints[R]["response"]> {
+    let expanded: string = route;
+    for (const [name, value] of Object.entries<string>(segments)) {
+      expanded = expanded.replace(`{${name}}`, value.split("/").map(encodeURIComponent).join("/"));
+    }
+    return this.request(expanded as R, params as Params<R>);
   }
 
   /** A GET that sends `If-None-Match` and reuses the cached body on 304. */

@@ -30,8 +30,8 @@ function toForgeIssue(issue: Issue | Data<"POST /repos/{owner}/{repo}/issues">):
 export function gitHubIssues(gh: GitHubConnection): IssueApi {
   const pick = (data: Data<"GET /repos/{owner}/{repo}/issues">) => data;
   return {
-    labelsDroppedHint:
-      "GitHub drops the labels of a token without push access (Issues: write is not enough)",
+    labelsDroppedHint: "GitHub silently drops the labels of a new issue unless the token has " +
+      "push access to the repository (the Write role or above)",
 
     async find(plan: ItemPlan) {
       const labelled = await gh.all(

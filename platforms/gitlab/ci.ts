@@ -1,6 +1,8 @@
 /**
  * GitLab CI: review merge requests, the pipelines of a commit, project CI/CD
- * variables and the job summary.
+ * variables and the job summary. GitLab has no job-summary page: the summary
+ * is `pace-summary.md` in the repository, which a pipeline keeps as an
+ * artifact (`expose_as` links it from the merge request).
  *
  * @module
  */
@@ -14,7 +16,10 @@ import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../type
 import { BODY_LIMIT, GitLabConnection } from "./connection.ts";
 import { decidingPipeline, type GitLabJob, pipelineSnapshot, readPipelines } from "./pipelines.ts";
 
-/** Pipelines asked for per poll: enough to look past a few child pipelines. */
+/**
+ * Pipelines asked for per poll, newest first. GitLab leaves child pipelines
+ * out of this list; a few more than one are read in case something does not.
+ */
 const PIPELINES_PER_POLL = 20;
 
 /** Whether `name` is a CI/CD variable key as GitLab accepts it. */
@@ -31,7 +36,8 @@ interface MergeRequest {
 
 /**
  * GitLab CI: review merge requests, pipelines for a commit, project CI/CD
- * variables, the job summary. Build it with `getCIAdapter("gitlab", context)`.
+ * variables, the job summary (`pace-summary.md`). Build it with
+ * `getCIAdapter("gitlab", context)`.
  *
  * @example
  * ```ts
@@ -45,7 +51,6 @@ interface MergeRequest {
 export class GitLabCIAdapter extends BaseCIAdapter {
   /** The registered platform name. */
   readonly platform = "gitlab";
-  protected override readonly summaryFileVariable = "CI_JOB_SUMMARY";
   readonly #gl: GitLabConnection;
 
   /** Build from a resolved context (use the factory: `getCIAdapter`). */

@@ -46,9 +46,8 @@ export function gitLabIssues(gl: GitLabConnection): IssueApi {
     await gl.send("PUT", gl.path(`issues/${issueNumber(id)}`), { json: { state_event } });
   };
   return {
-    labelsDroppedHint:
-      "GitLab ignores the labels of a user who may not set issue metadata (below the Planner " +
-      "or Reporter role)",
+    labelsDroppedHint: "GitLab silently ignores the labels of a new issue unless the token's " +
+      "user has permission to set issue metadata (the Planner or Reporter role or above)",
 
     async find(plan: ItemPlan) {
       const labelled = await gl.all<Issue>(issues, {

@@ -13,8 +13,11 @@ export const JENKINS_RECENT_BUILDS = 20;
 
 /**
  * The `tree=` of one poll: the newest builds with their number, URL, state,
- * the git plugin's built revision and the change sets of freestyle
- * (`changeSet`) and Pipeline (`changeSets`) builds — nothing else.
+ * the git plugin's built revision (`lastBuiltRevision`), the commit each branch
+ * entry was asked to build (`buildsByBranchName.*.marked`, with the number of
+ * the build that saved it) and the change sets of freestyle (`changeSet`) and
+ * Pipeline (`changeSets`) builds — nothing else. Jenkins prunes a map's entries
+ * with the map's own node, so no branch name appears here.
  *
  * @example
  * ```ts
@@ -23,7 +26,8 @@ export const JENKINS_RECENT_BUILDS = 20;
  * ```
  */
 export const JENKINS_BUILDS_TREE: string = "builds[number,url,result,building," +
-  "actions[lastBuiltRevision[SHA1]],changeSet[items[commitId]],changeSets[items[commitId]]]" +
+  "actions[lastBuiltRevision[SHA1],buildsByBranchName[buildNumber,marked[SHA1]]]," +
+  "changeSet[items[commitId]],changeSets[items[commitId]]]" +
   `{0,${JENKINS_RECENT_BUILDS}}`;
 
 /** Jenkins' terminal results as CI conclusions. */
@@ -55,7 +59,10 @@ export interface JenkinsBuild {
   result?: string | null;
   /** Whether it is still running. */
   building?: boolean;
-  /** Build actions; the git plugin's `BuildData` carries `lastBuiltRevision.SHA1`. */
+  /**
+   * Build actions; the git plugin's `BuildData` carries `lastBuiltRevision.SHA1`
+   * and `buildsByBranchName` (branch → `{buildNumber, marked: {SHA1}}`).
+   */
   actions?: unknown[];
   /** Freestyle builds: the commits since the previous build. */
   changeSet?: unknown;
@@ -86,22 +93,52 @@ export function shaMatches(sha: string, revision: unknown): boolean {
   return wanted.length >= 40 ? candidate === wanted : candidate.startsWith(wanted);
 }
 
+function sha1Of(revision: unknown): string | undefined {
+  const sha = isRecord(revision) ? revision.SHA1 : undefined;
+  return typeof sha === "string" ? sha : undefined;
+}
+
+/**
+ * The commits a build's own `buildsByBranchName` entries were asked to build
+ * (`marked`). Under merge-before-build or a pull request's merge checkout this
+ * is the pushed commit, while `lastBuiltRevision` is the merge. The git plugin
+ * copies the previous build's entries into every new build, so only entries
+ * saved by this build (its `buildNumber`) count.
+ */
+function markedRevisions(action: Record<string, unknown>, number: unknown): string[] {
+  const branches = action.buildsByBranchName;
+  if (!isRecord(branches) || typeof number !== "number") return [];
+  return Object.values(branches)
+    .filter((entry) => isRecord(entry) && entry.buildNumber === number)
+    .map((entry) => sha1Of((entry as Record<string, unknown>).marked))
+    .filter((sha): sha is string => sha !== undefined);
+}
+
 /**
  * Every revision a build names: the `lastBuiltRevision.SHA1` of any action,
- * and the commits of its change sets.
+ * the `marked.SHA1` of the `buildsByBranchName` entries this build saved, and
+ * the commits of its change sets.
  *
  * @example
  * ```ts
  * import { buildRevisions } from "./builds.ts";
  * buildRevisions({ actions: [{ lastBuiltRevision: { SHA1: "0123abc" } }] }); // ["0123abc"]
+ * buildRevisions({
+ *   number: 4,
+ *   actions: [{
+ *     lastBuiltRevision: { SHA1: "fedc987" }, // the merge Jenkins built
+ *     buildsByBranchName: { "PR-12": { buildNumber: 4, marked: { SHA1: "0123abc" } } },
+ *   }],
+ * }); // ["fedc987", "0123abc"]
  * ```
  */
 export function buildRevisions(build: JenkinsBuild): string[] {
   const revisions: string[] = [];
   for (const action of list(build.actions)) {
-    const built = isRecord(action) ? action.lastBuiltRevision : undefined;
-    const sha = isRecord(built) ? built.SHA1 : undefined;
-    if (typeof sha === "string") revisions.push(sha);
+    if (!isRecord(action)) continue;
+    const built = sha1Of(action.lastBuiltRevision);
+    if (built !== undefined) revisions.push(built);
+    revisions.push(...markedRevisions(action, build.number));
   }
   for (const set of [build.changeSet, ...list(build.changeSets)]) {
     for (const item of list(isRecord(set) ? set.items : undefined)) {
@@ -129,8 +166,8 @@ export function matchingCommits(sha: string, builds: JenkinsBuild[]): string[] {
 }
 
 /**
- * The newest build whose revision or change set is `sha` decides. Running
- * (`building` or `result: null`) → pending as `#N`; SUCCESS → success;
+ * The newest build whose built revision, marked commit or change set is `sha`
+ * decides. Running (`building` or `result: null`) → pending as `#N`; SUCCESS → success;
  * FAILURE and UNSTABLE → failure; ABORTED → cancelled; NOT_BUILT → no_runs;
  * a result this package does not know → failure. No matching build yet →
  * `none` (keep polling).

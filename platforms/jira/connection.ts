@@ -3,8 +3,10 @@
  * environment, the shared HTTP client, and Jira's endpoints in the dialect of
  * the deployment — Cloud (REST v3, ADF bodies, `/search/jql` with token
  * pagination; the old `/rest/api/3/search` answers 410) or Data Center/Server
- * (REST v2, wiki bodies, `/search` with `startAt`). A refusal (401, 403, an
- * unknown project) gains a hint saying what to change.
+ * (REST v2, wiki bodies, `/search` with `startAt`). With `JIRA_CLOUD_ID`,
+ * Cloud's REST goes through Atlassian's gateway while links stay on
+ * `JIRA_URL`. A refusal (401, 403, an unknown project or cloud id) gains a
+ * hint saying what to change.
  *
  * @module
  */
@@ -14,7 +16,7 @@ import type { RenderedDoc } from "../_pace/render.ts";
 import type { ResolvedContext } from "../types.ts";
 import { type AdfDoc, toAdf } from "./adf.ts";
 import { isJiraKey } from "./jql.ts";
-import { readJiraSettings } from "./settings.ts";
+import { CLOUD_ID_SOURCE, readJiraSettings } from "./settings.ts";
 import { toJiraWiki } from "./wiki.ts";
 
 /** Jira's text fields (description, comment) hold at most 32 767 characters. */
@@ -34,7 +36,12 @@ export interface JiraStatus {
 export interface JiraIssue {
   id: string;
   key: string;
-  fields?: { summary?: string; labels?: string[]; status?: JiraStatus };
+  fields?: {
+    summary?: string;
+    labels?: string[];
+    status?: JiraStatus;
+    project?: { key?: string };
+  };
 }
 
 /** The configured project, as `GET /project/{key}` describes it. */
@@ -58,8 +65,12 @@ function withHint(error: HttpError, hint: string): HttpError {
 
 /** One project on one Jira, as the tracker talks to it. */
 export class JiraConnection {
-  /** `JIRA_URL` without trailing slashes (context path kept). */
+  /** `JIRA_URL` without trailing slashes (context path kept): where links point. */
   readonly baseUrl: string;
+  /** Where REST calls go: `JIRA_URL`, or the gateway's `…/ex/jira/{cloudId}`. */
+  readonly apiUrl: string;
+  /** `JIRA_CLOUD_ID`, when REST goes through the gateway. */
+  readonly cloudId: string | undefined;
   /** Jira Cloud (REST v3, ADF, Basic) rather than Data Center (REST v2, wiki, Bearer). */
   readonly cloud: boolean;
   /** `JIRA_PROJECT_KEY`, upper case. */
@@ -73,6 +84,8 @@ export class JiraConnection {
     this.#context = context;
     const settings = readJiraSettings(context.env, context);
     this.baseUrl = settings.url;
+    this.apiUrl = settings.apiUrl;
+    this.cloudId = settings.cloudId;
     this.cloud = settings.cloud;
     this.projectKey = settings.projectKey;
     this.#authorization = settings.authorization;
@@ -80,14 +93,15 @@ export class JiraConnection {
 
   /** `Jira Cloud (REST v3)` or `Jira Data Center/Server (REST v2)`. */
   get flavour(): string {
-    return this.cloud ? "Jira Cloud (REST v3)" : "Jira Data Center/Server (REST v2)";
+    if (!this.cloud) return "Jira Data Center/Server (REST v2)";
+    return this.cloudId ? "Jira Cloud (REST v3 through api.atlassian.com)" : "Jira Cloud (REST v3)";
   }
 
   // Built on first use: a connection whose settings are incomplete is never asked to send.
   get #http(): HttpClient {
     const { secrets, fetch, logger } = this.#context;
     this.#client ??= new HttpClient({
-      baseUrl: `${this.baseUrl}/`,
+      baseUrl: `${this.apiUrl}/`,
       platform: "Jira",
       secrets,
       fetch,
@@ -123,14 +137,13 @@ export class JiraConnection {
   #explain(error: unknown): unknown {
     if (!(error instanceof HttpError)) return error;
     const key = this.projectKey;
-    if (error.status === 401) {
+    if (error.status === 401) return withHint(error, this.#unauthorizedHint());
+    if (error.status === 404 && this.cloudId && !/errorMessages/.test(error.body)) {
+      // Jira's own 404s carry errorMessages; the gateway's, for a site it does not know, do not.
       return withHint(
         error,
-        this.cloud
-          ? "Jira Cloud did not accept the credentials: JIRA_TOKEN must be an API token " +
-            "(id.atlassian.com \u2192 Security \u2192 API tokens) of the account whose email is JIRA_EMAIL"
-          : "Jira did not accept JIRA_TOKEN: it must be a personal access token " +
-            "(Profile \u2192 Personal Access Tokens); for Jira Cloud set JIRA_EMAIL too",
+        `api.atlassian.com found no Jira site with JIRA_CLOUD_ID ${this.cloudId}: ` +
+          `use the cloud id of the site at JIRA_URL (${CLOUD_ID_SOURCE})`,
       );
     }
     if (error.status === 403) {
@@ -145,6 +158,23 @@ export class JiraConnection {
       return withHint(error, `JIRA_PROJECT_KEY "${key}" is not a project this account can see`);
     }
     return error;
+  }
+
+  #unauthorizedHint(): string {
+    if (!this.cloud) {
+      return "Jira did not accept JIRA_TOKEN: it must be a personal access token " +
+        "(Profile \u2192 Personal Access Tokens); for Jira Cloud set JIRA_EMAIL too";
+    }
+    if (this.cloudId) {
+      return "Jira Cloud (through api.atlassian.com) did not accept the credentials: JIRA_TOKEN " +
+        "must be an API token (scoped tokens need Jira's read and write scopes) or a service " +
+        "account's token, JIRA_EMAIL the email of that account or service account, and " +
+        `JIRA_CLOUD_ID the cloud id of the site at JIRA_URL (${CLOUD_ID_SOURCE})`;
+    }
+    return "Jira Cloud did not accept the credentials: JIRA_TOKEN must be an API token " +
+      "(id.atlassian.com \u2192 Security \u2192 API tokens) of the account whose email is " +
+      "JIRA_EMAIL; a scoped API token or a service account's token is accepted only through " +
+      `api.atlassian.com: set JIRA_CLOUD_ID too (${CLOUD_ID_SOURCE})`;
   }
 
   /** Every issue the JQL finds (up to {@linkcode MAX_PAGES} pages), with `fields`. */
@@ -177,6 +207,20 @@ export class JiraConnection {
       }
     }
     return found.filter((issue) => isJiraKey(issue?.key));
+  }
+
+  /**
+   * The issue `key` with `fields`, or `undefined` when Jira has none by that
+   * key. Unlike Cloud's search, this read sees an issue the moment it exists.
+   */
+  async issue(key: string, fields: string[]): Promise<JiraIssue | undefined> {
+    if (!isJiraKey(key)) throw new Error(`"${key}" is not a Jira issue key`);
+    const issue = await this.request<JiraIssue | undefined>(
+      "GET",
+      `issue/${encodeURIComponent(key)}`,
+      { query: { fields: fields.join(",") }, accept: [404] },
+    );
+    return isJiraKey(issue?.key) ? issue : undefined;
   }
 
   /** The configured project, as Jira describes it. */

@@ -1,6 +1,7 @@
 /**
  * `pace check` for Jira: one authenticated read of the configured project,
- * reported with the dialect in use (Cloud REST v3 or Data Center REST v2).
+ * reported with the dialect in use (Cloud REST v3, directly or through
+ * Atlassian's gateway, or Data Center REST v2).
  *
  * @module
  */
@@ -31,16 +32,18 @@ export async function probeJira(context: ResolvedContext): Promise<ProbeResult> 
   try {
     const project = await jira.project();
     if (typeof project?.key !== "string") {
-      return { ok: false, detail: `${jira.baseUrl} did not answer as Jira's REST API does` };
+      return { ok: false, detail: `${jira.apiUrl} did not answer as Jira's REST API does` };
     }
     const name = project.name ? ` (${project.name})` : "";
     return {
       ok: true,
-      detail: `project ${project.key}${name} reachable at ${jira.baseUrl} \u2014 ${jira.flavour}`,
+      detail: `project ${project.key}${name} reachable at ${jira.apiUrl} \u2014 ${jira.flavour}`,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const hint = error instanceof HttpError && error.status === 404
+    // A 404 without Jira's own error body is the gateway's (an unknown cloud id), already hinted.
+    const hint = error instanceof HttpError && error.status === 404 &&
+        (!jira.cloudId || /errorMessages/.test(error.body))
       ? ` \u2014 no project ${jira.projectKey} visible to this account: check JIRA_PROJECT_KEY`
       : "";
     return { ok: false, detail: context.secrets.redact(`${message}${hint}`) };

@@ -8,7 +8,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import { Settings } from "../_core/settings.ts";
+import { envValue, hostsOf, Settings } from "../_core/settings.ts";
 import type { Env, ResolvedContext } from "../types.ts";
 
 /**
@@ -43,10 +43,24 @@ export interface KindSettings {
   priorityVar?: string;
 }
 
+/**
+ * Atlassian's API gateway. With `JIRA_CLOUD_ID` set, Jira Cloud's REST API is
+ * reached at `https://api.atlassian.com/ex/jira/{cloudId}`, the only address
+ * scoped API tokens and service accounts are accepted at.
+ */
+export const JIRA_API_GATEWAY = "https://api.atlassian.com";
+
 /** Jira's settings, read once; `problems` lists what keeps them from working. */
 export interface JiraSettings {
-  /** `JIRA_URL` without trailing slashes (a context path kept): links and REST both start here. */
+  /** `JIRA_URL` without trailing slashes (a context path kept): links start here. */
   url: string;
+  /**
+   * Where REST calls start: `JIRA_URL`, or on Cloud with `JIRA_CLOUD_ID` the
+   * gateway's `https://api.atlassian.com/ex/jira/{cloudId}`.
+   */
+  apiUrl: string;
+  /** `JIRA_CLOUD_ID` (lower case), when REST goes through the gateway. */
+  cloudId: string | undefined;
   /** Jira Cloud (REST v3, ADF, Basic email:token) rather than Data Center (REST v2, wiki, Bearer). */
   cloud: boolean;
   /** `JIRA_PROJECT_KEY`, upper case. */
@@ -58,6 +72,38 @@ export interface JiraSettings {
 
 /** A project key: a letter, then letters, digits or `_` (Jira's keys have at least two). */
 const PROJECT_KEY = /^[A-Za-z][A-Za-z0-9_]+$/;
+
+/** A site's cloud id: a UUID, as `JIRA_URL/_edge/tenant_info` gives it. */
+const CLOUD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where to find a site's cloud id, for messages. */
+export const CLOUD_ID_SOURCE = "JIRA_URL/_edge/tenant_info gives it as cloudId";
+
+/**
+ * `JIRA_CLOUD_ID` when it is set, valid and meant for Jira Cloud; a problem
+ * otherwise. A cloud id without `JIRA_EMAIL` is a slip, not Data Center: REST
+ * would go to a different host than the user asked for.
+ */
+function readCloudId(settings: Settings, email: string | undefined): string | undefined {
+  const value = settings.optional("JIRA_CLOUD_ID");
+  if (value === undefined) return undefined;
+  if (!CLOUD_ID.test(value)) {
+    settings.problem(
+      `JIRA_CLOUD_ID must be the site's cloud id, a UUID (${CLOUD_ID_SOURCE}), got ${
+        JSON.stringify(value.slice(0, 80))
+      }`,
+    );
+    return undefined;
+  }
+  if (email === undefined) {
+    settings.problem(
+      "JIRA_CLOUD_ID is for Jira Cloud: set JIRA_EMAIL too (the email of the account or " +
+        "service account the token belongs to)",
+    );
+    return undefined;
+  }
+  return value.toLowerCase();
+}
 
 /**
  * Read `JIRA_URL`, `JIRA_TOKEN`, `JIRA_PROJECT_KEY` and `JIRA_EMAIL` (set:
@@ -74,6 +120,7 @@ export function readJiraSettings(env: Env, context?: ResolvedContext): JiraSetti
     "a project key like PACE (letters, digits, _)",
   );
   const email = settings.optional("JIRA_EMAIL");
+  const cloudId = readCloudId(settings, email);
   // The Basic header carries base64(`email:token`): mask the pair in every form.
   if (email && token) context?.secrets.add(`${email}:${token}`);
   const authorization = !token
@@ -83,11 +130,22 @@ export function readJiraSettings(env: Env, context?: ResolvedContext): JiraSetti
     : `Bearer ${token}`;
   return {
     url,
+    apiUrl: cloudId ? `${JIRA_API_GATEWAY}/ex/jira/${cloudId}` : url,
+    cloudId,
     cloud: email !== undefined,
     projectKey: key ? key[0].toUpperCase() : "",
     authorization,
     problems: settings.problems,
   };
+}
+
+/**
+ * The hosts Jira's calls reach: the gateway when REST goes through it (links
+ * to `JIRA_URL` are not calls), else `JIRA_URL`'s host.
+ */
+export function jiraHosts(env: Env): string[] {
+  const settings = readJiraSettings(env);
+  return hostsOf(settings.cloudId ? settings.apiUrl : envValue(env, "JIRA_URL"));
 }
 
 /** The issue type (and, but for the story, the priority) of `kind`, from its variables. */

@@ -3,7 +3,9 @@
  * of PACE's issues. An existing item is an issue of `JIRA_PROJECT_KEY`
  * carrying all of the create's labels whose status is not in the Done
  * category; ids are issue keys (`PACE-12`), recorded as `key` in
- * `story-ticket.yaml` and validated before they reach a path.
+ * `story-ticket.yaml` and validated before they reach a path. On Jira Cloud,
+ * whose search lags writes, every create is also noted under `.pace/` so a
+ * re-run finds it by key (see `find.ts`).
  *
  * @module
  */
@@ -15,7 +17,9 @@ import type { RenderedDoc } from "../_pace/render.ts";
 import type { Env, Logger, ResolvedContext, TrackerAdapter } from "../types.ts";
 import { JiraConnection, MAX_PAGES } from "./connection.ts";
 import { createIssue } from "./create.ts";
-import { isJiraKey, itemJql } from "./jql.ts";
+import { type FinderOptions, JiraFinder } from "./find.ts";
+import { isJiraKey } from "./jql.ts";
+import { IssueRecord } from "./record.ts";
 import { type ItemKind, kindSettings } from "./settings.ts";
 import { moveIssue } from "./transitions.ts";
 
@@ -83,24 +87,27 @@ function parseKey(recorded: string | number): string {
   );
 }
 
-/** The issue API of one Jira project. */
-export function jiraIssues(jira: JiraConnection, env: Env, logger: Logger): IssueApi {
+/** The issue API of one Jira project; `finder` finds items and notes creates. */
+export function jiraIssues(
+  jira: JiraConnection,
+  env: Env,
+  logger: Logger,
+  finder: JiraFinder,
+): IssueApi {
   const issuePath = (key: string | number, rest = "") =>
     `issue/${encodeURIComponent(parseKey(key))}${rest}`;
   return {
-    async find(plan: ItemPlan) {
-      const issues = await jira.search(itemJql(jira.projectKey, plan.labels), [
-        "summary",
-        "status",
-        "labels",
-      ]);
-      // The JQL already filters; this guards against a Jira that ignores a clause.
-      const open = issues.find((issue) => issue.fields?.status?.statusCategory?.key !== "done");
-      return open ? { id: open.key, url: jira.browseUrl(open.key) } : undefined;
-    },
+    find: (plan: ItemPlan) => finder.find(plan),
 
     async create(plan: ItemPlan) {
-      const issue = await createIssue(jira, plan, kindSettings(env, kindOf(plan)), logger);
+      let issue;
+      try {
+        issue = await createIssue(jira, plan, kindSettings(env, kindOf(plan)), logger);
+      } catch (error) {
+        await finder.failed(plan, error);
+        throw error;
+      }
+      await finder.created(plan, issue);
       return { id: issue.key, url: jira.browseUrl(issue.key) };
     },
 
@@ -140,16 +147,20 @@ export function jiraIssues(jira: JiraConnection, env: Env, logger: Logger): Issu
   };
 }
 
-/** The `jira` tracker: the forge tracker over one Jira project's issues. */
-export function jiraTracker(context: ResolvedContext): TrackerAdapter {
+/**
+ * The `jira` tracker: the forge tracker over one Jira project's issues.
+ * `options` sets how a find waits between renewed searches (tests).
+ */
+export function jiraTracker(context: ResolvedContext, options?: FinderOptions): TrackerAdapter {
   const { env, logger } = context;
   const jira = new JiraConnection(context);
-  logger.debug(`${jira.flavour} at ${jira.baseUrl}`);
+  logger.debug(`${jira.flavour} at ${jira.apiUrl}`);
   if (envValue(env, "JIRA_REVIEW_ISSUE_TYPE")) {
     logger.info(
       "JIRA_REVIEW_ISSUE_TYPE is not used: Jira is tracker-only, the review gate is a " +
         "pull request on the CI platform",
     );
   }
-  return new ForgeTracker(context, "jira", jiraIssues(jira, env, logger));
+  const finder = new JiraFinder(jira, new IssueRecord(context.repoRoot, logger), logger, options);
+  return new ForgeTracker(context, "jira", jiraIssues(jira, env, logger, finder));
 }

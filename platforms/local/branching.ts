@@ -10,17 +10,42 @@
 import { refNameProblem } from "../branches.ts";
 import { BaseBranchingAdapter } from "../base.ts";
 import { localPullRequestFile, paceDirOf } from "../_pace/names.ts";
-import type { ResolvedContext } from "../types.ts";
-import { createOnce } from "./files.ts";
+import { createOnce, labelsLine } from "./files.ts";
+
+/** Caps on agent-written text that lands in the file. */
+const MAX_TITLE = 256;
+const MAX_BODY = 65_000;
+const MAX_LABEL = 50;
+const MAX_LABELS = 20;
 
 function checkBranch(name: string): void {
   const problem = refNameProblem(name);
   if (problem) throw new Error(problem);
 }
 
-/** Bound agent-written text that lands in a file: one title line, a capped body. */
-function bounded(text: unknown, max: number): string {
-  return String(text ?? "").slice(0, max);
+/** One line of at most `max` characters: a title or label cannot start a section of its own. */
+function oneLine(text: unknown, max: number): string {
+  return String(text ?? "").replace(/\s+/g, " ").trim().slice(0, max);
+}
+
+/** The pull request as markdown: title, `head → base`, body, then the labels a forge would show. */
+function pullRequestText(
+  head: string,
+  base: string,
+  title: string,
+  body: string,
+  labels: string[],
+): string {
+  const shown = labels.map((label) => oneLine(label, MAX_LABEL)).filter(Boolean)
+    .slice(0, MAX_LABELS);
+  const text = String(body ?? "").slice(0, MAX_BODY).trimEnd();
+  return [
+    `# ${oneLine(title, MAX_TITLE) || `${head} into ${base}`}`,
+    "",
+    `${head} → ${base}`,
+    ...(text ? ["", text] : []),
+    "",
+  ].join("\n") + (shown.length ? labelsLine(shown) : "");
 }
 
 /**
@@ -34,20 +59,8 @@ function bounded(text: unknown, max: number): string {
  * ```
  */
 export class LocalBranchingAdapter extends BaseBranchingAdapter {
-  /** Always `local`, also when it serves a CI platform without branches. */
+  /** Always `local`, also when it stands in for a CI platform without branches. */
   readonly platform = "local";
-  readonly #servedFor: string;
-
-  /** `servedFor` names the CI platform this stands in for, for the log. */
-  constructor(context: ResolvedContext, servedFor = "local") {
-    super(context);
-    this.#servedFor = servedFor;
-    if (servedFor !== "local") {
-      this.logger.info(
-        `${servedFor} has no branches of its own: branching is only recorded locally`,
-      );
-    }
-  }
 
   /** `local` for any valid name: there is no remote to ask. */
   getBranchSha(branch: string): Promise<string | undefined> {
@@ -63,7 +76,7 @@ export class LocalBranchingAdapter extends BaseBranchingAdapter {
     return Promise.resolve(true);
   }
 
-  /** Write `.pace/pull-requests/HEAD--into--BASE.md` once; its path. */
+  /** Write `.pace/pull-requests/HEAD--into--BASE.md` once; its path (a re-run finds it). */
   async createPullRequest(
     head: string,
     base: string,
@@ -74,18 +87,11 @@ export class LocalBranchingAdapter extends BaseBranchingAdapter {
     checkBranch(head);
     checkBranch(base);
     const path = localPullRequestFile(paceDirOf(this.context.repoRoot), head, base);
-    const text = () =>
-      [
-        `# ${bounded(title, 256).replace(/\s+/g, " ").trim()}`,
-        "",
-        `${head} → ${base}`,
-        labels.length ? `\nLabels: ${labels.map((l) => bounded(l, 50)).join(", ")}` : "",
-        "",
-        bounded(body, 65_000),
-        "",
-      ].join("\n");
-    const written = await createOnce(path, text);
-    this.logger.info(`pull request ${head} → ${base} (${this.#servedFor}): ${written}`);
+    const written = await createOnce(
+      path,
+      () => pullRequestText(head, base, title, body, Array.isArray(labels) ? labels : []),
+    );
+    this.logger.info(`pull request ${head} → ${base}: ${written}`);
     return written;
   }
 }

@@ -2,11 +2,12 @@
  * A small OpenAPI 3.0 request validator for the fake servers of the test suite.
  *
  * It answers one question: would an API described by this OpenAPI document
- * accept this request? It checks the operation (path template + method), the
- * query parameters (declared, required, typed, enums), the path parameters'
- * types, and the JSON request body against its schema (`$ref`, `type`,
- * `nullable`, `required`, `properties`, `additionalProperties`, `enum`,
- * `items`, `oneOf`/`anyOf`/`allOf`, length/size/range keywords, `pattern`).
+ * accept this request? It checks the operation (path template + method; a
+ * path parameter marked `x-multi-segment` keeps its slashes), the query
+ * parameters (declared, required, typed, enums), the path parameters' types,
+ * and the JSON request body against its schema (`$ref`, `type`, `nullable`,
+ * `required`, `properties`, `additionalProperties`, `enum`, `items`,
+ * `oneOf`/`anyOf`/`allOf`, length/size/range keywords, `pattern`).
  * Formats are not checked. No dependencies, nothing specific to one API.
  *
  * ```ts
@@ -58,6 +59,8 @@ export interface Parameter {
   in: "query" | "path" | "header" | "cookie";
   required?: boolean;
   schema?: Schema;
+  /** GitHub's extension: a path parameter whose value keeps its slashes (`heads/a/b`). */
+  "x-multi-segment"?: boolean;
 }
 
 /** An OpenAPI operation object (the parts read here). */
@@ -126,7 +129,10 @@ interface CompiledPath {
   template: string;
   regex: RegExp;
   names: string[];
-  /** Per segment: 2 literal, 1 mixed, 0 a lone parameter. Higher wins. */
+  /**
+   * Per segment: 2 literal, 1 mixed, 0 a lone parameter, -1 a lone parameter
+   * that may span segments. Higher wins; on a tie, the longer template.
+   */
   rank: number[];
   item: Record<string, unknown>;
 }
@@ -135,7 +141,16 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function compilePath(template: string, item: Record<string, unknown>): CompiledPath {
+/**
+ * Compile a path template. A parameter named in `multiSegment` (OpenAPI's
+ * `x-multi-segment: true`, e.g. GitHub's `{ref}` = `heads/release/v2.0`)
+ * takes its slashes unencoded, so it matches one or more segments.
+ */
+function compilePath(
+  template: string,
+  item: Record<string, unknown>,
+  multiSegment: ReadonlySet<string> = new Set(),
+): CompiledPath {
   const names: string[] = [];
   const rank: number[] = [];
   const parts = template.split("/").slice(1).map((segment) => {
@@ -143,11 +158,13 @@ function compilePath(template: string, item: Record<string, unknown>): CompiledP
       rank.push(2);
       return escapeRegex(segment);
     }
-    rank.push(/^\{[^}]+\}$/.test(segment) ? 0 : 1);
+    const lone = /^\{([^}]+)\}$/.exec(segment);
+    rank.push(lone ? (multiSegment.has(lone[1]) ? -1 : 0) : 1);
     let out = "";
     let last = 0;
     for (const m of segment.matchAll(/\{([^}]+)\}/g)) {
-      out += escapeRegex(segment.slice(last, m.index)) + "([^/]+?)";
+      const value = lone && multiSegment.has(m[1]) ? "([^/].*?)" : "([^/]+?)";
+      out += escapeRegex(segment.slice(last, m.index)) + value;
       names.push(m[1]);
       last = m.index! + m[0].length;
     }
@@ -160,7 +177,8 @@ function compareRank(a: number[], b: number[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     if (a[i] !== b[i]) return a[i] - b[i];
   }
-  return 0;
+  // `/commits/{ref}/status` beats `/commits/{ref}` when a multi-segment `{ref}` could span both.
+  return a.length - b.length;
 }
 
 function describe(value: unknown): string {
@@ -184,9 +202,6 @@ function short(value: unknown): string {
 /** Compile `doc` once; validate many requests against it. */
 export function createValidator(doc: OpenApiDocument, options: ValidatorOptions = {}): Validator {
   const strict = options.strictBodies ?? false;
-  const paths = Object.entries(doc.paths).map(([template, item]) => compilePath(template, item));
-  let operationCount = 0;
-  for (const p of paths) for (const m of METHODS) if (p.item[m]) operationCount++;
   const regexCache = new Map<string, RegExp | null>();
 
   function resolve<T>(node: T): T {
@@ -205,6 +220,25 @@ export function createValidator(doc: OpenApiDocument, options: ValidatorOptions 
     }
     return current as T;
   }
+
+  /** Path parameters of a path item marked `x-multi-segment` by any of its operations. */
+  function multiSegmentNames(item: Record<string, unknown>): Set<string> {
+    const names = new Set<string>();
+    const lists = [item.parameters, ...METHODS.map((m) => (item[m] as Operation)?.parameters)];
+    for (const list of lists) {
+      for (const raw of (list ?? []) as Parameter[]) {
+        const p = resolve(raw);
+        if (p.in === "path" && p["x-multi-segment"] === true) names.add(p.name);
+      }
+    }
+    return names;
+  }
+
+  const paths = Object.entries(doc.paths).map(([template, item]) =>
+    compilePath(template, item, multiSegmentNames(item))
+  );
+  let operationCount = 0;
+  for (const p of paths) for (const m of METHODS) if (p.item[m]) operationCount++;
 
   function pattern(source: string): RegExp | null {
     if (!regexCache.has(source)) {

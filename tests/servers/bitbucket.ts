@@ -11,7 +11,8 @@
  *   BITBUCKET_API_URL: bb.url,
  *   BITBUCKET_WORKSPACE: bb.workspace,
  *   BITBUCKET_REPO_SLUG: bb.repoSlug,
- *   BITBUCKET_API_TOKEN: bb.token,
+ *   BITBUCKET_EMAIL: bb.email,
+ *   BITBUCKET_API_TOKEN: bb.apiToken,
  * };
  * // ... run the adapter ...
  * assertEquals(bb.violations, []);
@@ -20,13 +21,20 @@
  * What it models (checked against Bitbucket's OpenAPI description,
  * `swagger.v3.json`, and observed answers):
  *
- * - both credential schemes: `Authorization: Bearer <access token>` and
- *   `Basic base64(user:app password)`; a wrong credential is a 401 with
- *   Bitbucket's body (JSON for a token, plain text for Basic);
+ * - the credentials of 2026: an Atlassian API token as Basic
+ *   `base64(email:token)`, a repository/project/workspace access token as
+ *   `Bearer`, and a legacy app password as Basic `base64(user:app password)`
+ *   only while {@linkcode FakeBitbucket.appPasswords} is on (off by default,
+ *   as on bitbucket.org since 2026-06-09); anything else — an API token sent as
+ *   Bearer included — is a 401 with Bitbucket's body (JSON for a token, plain
+ *   text for Basic);
  * - `GET /repositories/{w}/{r}` with `mainbranch`, `links.html`, `has_issues`;
  * - `GET …/pipelines` with its documented query parameters only
  *   (`target.commit.hash`, `sort`, `page`, `pagelen`, …; BBQL `q` is not one
  *   of them), oldest first unless `sort=-created_on`;
+ * - branches with their head commits: `GET …/refs/branches/{name}` (the
+ *   name one encoded segment; 404 when absent) and `POST …/refs/branches`
+ *   `{name, target: {hash}}`, 400 for a name that is taken;
  * - pull requests (`state` repeatable, BBQL `q`), and the 400 for a second
  *   open pull request from the same source branch;
  * - issues with BBQL `q` on `title`, `state`, `content.raw`, …, create,
@@ -56,6 +64,7 @@ import {
   text,
 } from "./_base.ts";
 import type {
+  BitbucketCredential,
   FakeBitbucketOptions,
   Issue,
   IssueComment,
@@ -65,6 +74,7 @@ import type {
   PullRequest,
   RecordedRequest,
 } from "./bitbucket/model.ts";
+import { BranchHeads, branchRoutes } from "./bitbucket/branches.ts";
 import { bitbucketRoutes } from "./bitbucket/routes.ts";
 import { BASIC_401, bbError, REPO_NOT_FOUND, TOKEN_401 } from "./bitbucket/views.ts";
 
@@ -74,6 +84,7 @@ export type * from "./bitbucket/model.ts";
 export { ISSUE_STATES } from "./bitbucket/model.ts";
 export { BbqlError, parseBbql } from "./bitbucket/bbql.ts";
 export { ALREADY_OPEN } from "./bitbucket/views.ts";
+export { branchExists, BranchHeads, newCommit } from "./bitbucket/branches.ts";
 
 /** The fake Bitbucket Cloud; see the module documentation. */
 export class FakeBitbucket extends FakeServer<RecordedRequest> {
@@ -83,16 +94,29 @@ export class FakeBitbucket extends FakeServer<RecordedRequest> {
   readonly webUrl: string;
   readonly workspace: string;
   readonly repoSlug: string;
+  /** The access token (`Bearer`). */
   readonly token: string;
+  /** The Atlassian account's email, for Basic `email:apiToken`. */
+  readonly email: string;
+  /** The Atlassian API token. */
+  readonly apiToken: string;
   readonly user: string;
   readonly appPassword: string;
+  /**
+   * Whether Basic `user:appPassword` is accepted. Off by default, as on bitbucket.org
+   * since 2026-06-09; may be changed mid-test.
+   */
+  appPasswords: boolean;
   readonly mainBranch: string;
   readonly defaultPagelen: number;
 
   /** Whether the issue tracker is enabled; `false`: every issue path answers 404. */
   hasIssues: boolean;
-  /** Existing branches (a pull request's source must be one). */
-  branches: Set<string>;
+  /**
+   * Existing branches and their head commits (a pull request's source must be
+   * one); `branches.add(name)` creates one at a new commit unless it exists.
+   */
+  branches: BranchHeads;
   pipelines: Pipeline[] = [];
   pulls: PullRequest[] = [];
   issues: Issue[] = [];
@@ -109,14 +133,17 @@ export class FakeBitbucket extends FakeServer<RecordedRequest> {
     this.workspace = options.workspace ?? "pace-team";
     this.repoSlug = options.repoSlug ?? "pace-demo";
     this.token = options.token ?? "bbat_testtoken_0123456789";
+    this.email = options.email ?? "pace-robot@example.com";
+    this.apiToken = options.apiToken ?? "ATATT3xFfGF0_pace_api_token_0123";
+    this.appPasswords = options.appPasswords ?? false;
     this.user = options.user ?? "pace-robot";
     this.appPassword = options.appPassword ?? "app_pw_0123456789abcdef";
     this.mainBranch = options.mainBranch ?? "main";
     this.hasIssues = options.hasIssues ?? true;
     this.defaultPagelen = options.defaultPagelen ?? 10;
-    this.branches = new Set([this.mainBranch]);
+    this.branches = new BranchHeads().add(this.mainBranch);
     this.webUrl = (options.webUrl ?? this.origin).replace(/\/+$/, "");
-    this.routes = bitbucketRoutes(this);
+    this.routes = [...bitbucketRoutes(this), ...branchRoutes(this)];
   }
 
   /** Start a server on a free port of 127.0.0.1. */
@@ -124,9 +151,14 @@ export class FakeBitbucket extends FakeServer<RecordedRequest> {
     return Promise.resolve(new FakeBitbucket(options));
   }
 
-  /** The `Authorization` value of the Basic scheme with the right credentials. */
+  /** The `Authorization` value of Basic with the app password (accepted only with {@linkcode FakeBitbucket.appPasswords}). */
   get basicHeader(): string {
     return basicAuthorization(this.user, this.appPassword);
+  }
+
+  /** The `Authorization` value of Basic with the Atlassian API token. */
+  get apiTokenHeader(): string {
+    return basicAuthorization(this.email, this.apiToken);
   }
 
   /** The repository's web page: `<webUrl>/<workspace>/<repo>`. */
@@ -222,10 +254,27 @@ export class FakeBitbucket extends FakeServer<RecordedRequest> {
   }
 
   protected override credentials(): Credential[] {
-    return [
-      { scheme: "bearer", token: this.token },
-      { scheme: "basic", user: this.user, password: this.appPassword },
+    const accepted: Credential[] = [
+      { scheme: "basic", user: this.email, password: this.apiToken, name: "api-token" },
+      { scheme: "bearer", token: this.token, name: "access-token" },
     ];
+    if (this.appPasswords) {
+      accepted.push({
+        scheme: "basic",
+        user: this.user,
+        password: this.appPassword,
+        name: "app-password",
+      });
+    }
+    return accepted;
+  }
+
+  /** One of the accepted credentials, recorded with the request. */
+  protected override authenticate(call: Call<RecordedRequest>): Reply | undefined {
+    const check = this.checkCredentials(call);
+    if (!check.ok) return this.unauthorized(call, check);
+    call.record.credential = check.credential.name as BitbucketCredential;
+    return undefined;
   }
 
   /** JSON for a wrong token, plain text for Basic; no credentials at all is a client bug. */

@@ -37,6 +37,7 @@ import type {
   RecordedRequest,
   Variable,
 } from "./github/model.ts";
+import { stableSha } from "./github/git.ts";
 import { gitHubRoutes, repoRest } from "./github/routes.ts";
 import { error, notFound, now, primaryRateLimit } from "./github/views.ts";
 
@@ -105,9 +106,9 @@ export class FakeGitHub extends FakeServer<RecordedRequest> {
   /** The path Link URLs start with: `/repositories/{id}` (GitHub's own) or `/repos/{owner}/{repo}`. */
   readonly linkBase: string;
 
-  /** Existing branches. */
+  /** Existing branches (`refs/heads/…`); see {@linkcode FakeGitHub.headOf}. */
   branches: Set<string>;
-  /** Refs (branch, tag) to commit SHA, for the CI endpoints. */
+  /** Refs (branch, tag) to commit SHA: a branch's head, and what the CI endpoints resolve. */
   refs: Map<string, string> = new Map();
   pulls: PullRequest[] = [];
   issues: Issue[] = [];
@@ -120,6 +121,17 @@ export class FakeGitHub extends FakeServer<RecordedRequest> {
   statuses: Map<string, CommitStatus[]> = new Map();
   /** `false`: issue endpoints answer 410 "Issues are disabled for this repo". */
   hasIssues = true;
+  /**
+   * `false`: the token may open issues but has no push access to the
+   * repository. As GitHub documents it ("Only users with push access can set
+   * labels for new issues. Labels are silently dropped otherwise."), a new
+   * issue is created (201) without its labels and its answer says
+   * `labels: []`; label changes on update are dropped too. Writes that need
+   * push access outright (creating a branch, adding labels to an existing
+   * issue or pull request) answer 403 "Resource not accessible by
+   * integration", as they do for an Actions token without that permission.
+   */
+  pushAccess = true;
 
   // GitHub labels every body JSON, a scripted malformed one too.
   protected override jsonType = "application/json; charset=utf-8";
@@ -222,6 +234,21 @@ export class FakeGitHub extends FakeServer<RecordedRequest> {
     list.push(status);
     this.statuses.set(key, list);
     return status;
+  }
+
+  /**
+   * The head commit of `branch`: its SHA in {@linkcode FakeGitHub.refs}, else
+   * a stable SHA made from its name; `undefined` when there is no such branch.
+   */
+  headOf(branch: string): string | undefined {
+    if (!this.branches.has(branch)) return undefined;
+    return (this.refs.get(branch) ?? stableSha(branch)).toLowerCase();
+  }
+
+  /** Add a branch, at `sha` when given. */
+  addBranch(name: string, sha?: string): void {
+    this.branches.add(name);
+    if (sha) this.refs.set(name, sha.toLowerCase());
   }
 
   /** Add a pull request (number allocated from the shared issue/PR sequence). */

@@ -75,6 +75,14 @@ export class FakeGitLab extends FakeServer<RecordedRequest, GitLabRoute> {
   notes: Note[] = [];
   /** CI/CD variables by key. */
   variables: Map<string, Variable> = new Map();
+  /**
+   * `false`: the user may open issues but not set their metadata (a Guest,
+   * below the Planner or Reporter role). GitLab then ignores `labels`,
+   * assignees, milestone and due date of a new issue without an error, and
+   * answers the issue with `labels: []`; label changes on update are ignored
+   * too.
+   */
+  setIssueMetadata = true;
 
   // GitLab labels every body JSON unless the reply says otherwise (its 429 is plain text).
   protected override textType = "application/json";

@@ -169,6 +169,8 @@ export class FakeJenkins extends FakeServer<RecordedRequest> {
       result: input.result !== undefined ? input.result : building ? null : "SUCCESS",
       building,
       sha: input.sha,
+      branch: input.branch ?? "refs/remotes/origin/main",
+      merge: input.merge,
       commits: input.commits ?? [],
       moreChangeSets: input.moreChangeSets ?? [],
       libraries: input.libraries ?? [],

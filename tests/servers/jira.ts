@@ -6,8 +6,15 @@
  *   children, no empty text nodes, allowed mark combinations; a plain string
  *   answers Jira's `Operation value must be an Atlassian Document` 400),
  *   `GET`/`POST /rest/api/3/search/jql` with `nextPageToken` pagination
- *   (`issues`, `nextPageToken`, `isLast`), and the removed
- *   `/rest/api/3/search` answering 410 Gone.
+ *   (`issues`, `nextPageToken`, `isLast`, `reconcileIssues`), and the removed
+ *   `/rest/api/3/search` answering 410 Gone. Like Cloud, its search can lag
+ *   writes ({@linkcode FakeJira.searchLag}: a new issue stays out of the next
+ *   N searches, or until {@linkcode FakeJira.settle}) while a read by key,
+ *   and a search naming the issue's id in `reconcileIssues`, see it at once.
+ *   It also answers as Atlassian's gateway does, under
+ *   `/ex/jira/{cloudId}` (a wrong cloud id: 404), and with
+ *   {@linkcode FakeJira.scopedToken} refuses the token anywhere else (401),
+ *   as Jira does for scoped API tokens and service accounts.
  * - `datacenter`: Jira Data Center's REST v2 — `Authorization: Bearer <PAT>`,
  *   wiki-markup string bodies, `/rest/api/2/search` with
  *   `startAt`/`maxResults`/`total`.
@@ -58,7 +65,14 @@ import {
   type JiraMode,
   type RecordedRequest,
 } from "./jira/model.ts";
-import { searchJql, searchV2 } from "./jira/search.ts";
+import { reconcileIds, searchJql, searchV2 } from "./jira/search.ts";
+import {
+  FAKE_CLOUD_ID,
+  GATEWAY,
+  GATEWAY_NOT_FOUND,
+  PARAMS,
+  unauthorizedReply,
+} from "./jira/protocol.ts";
 import {
   findProject,
   ISSUE_KEY,
@@ -76,44 +90,7 @@ export type * from "./jira/model.ts";
 export { defaultWorkflow, rateLimited } from "./jira/model.ts";
 export { validateAdf } from "./jira/adf.ts";
 export { JqlError, type JqlNode, type JqlQuery, parseJql } from "./jira/jql.ts";
-
-/**
- * Query parameters Jira documents per operation (anything else is a
- * violation); a search body takes the same names as the search's query.
- */
-const PARAMS = {
-  project: ["expand", "properties"],
-  createIssue: ["updateHistory"],
-  getIssue: {
-    cloud: ["fields", "fieldsByKeys", "expand", "properties", "updateHistory", "failFast"],
-    datacenter: ["fields", "expand", "properties", "updateHistory"],
-  },
-  getTransitions: {
-    cloud: [
-      "expand",
-      "transitionId",
-      "skipRemoteOnlyCondition",
-      "includeUnavailableTransitions",
-      "sortByOpsBarAndStatus",
-    ],
-    datacenter: ["expand", "transitionId"],
-  },
-  doTransition: [] as string[],
-  getComments: ["startAt", "maxResults", "orderBy", "expand"],
-  addComment: ["expand"],
-  searchJql: [
-    "jql",
-    "nextPageToken",
-    "maxResults",
-    "fields",
-    "expand",
-    "properties",
-    "fieldsByKeys",
-    "failFast",
-    "reconcileIssues",
-  ],
-  searchV2: ["jql", "startAt", "maxResults", "validateQuery", "fields", "expand"],
-};
+export { FAKE_CLOUD_ID } from "./jira/protocol.ts";
 
 const NOT_FOUND: Reply = { status: 404, body: "<html>Not Found</html>" };
 
@@ -133,6 +110,15 @@ export class FakeJira extends FakeServer<RecordedRequest> {
   readonly issues: FakeIssue[] = [];
   /** Largest page handed out. */
   pageCap: number;
+  /**
+   * Cloud: how many `/search/jql` requests leave out an issue created from
+   * now on; `Infinity`: until {@linkcode FakeJira.settle}. 0: none.
+   */
+  searchLag: number;
+  /** Cloud: the site's id on Atlassian's gateway (`/ex/jira/{cloudId}`). */
+  readonly cloudId: string;
+  /** Cloud: the token works only through the gateway; calls to the site answer 401. */
+  scopedToken: boolean;
 
   protected override jsonType = "application/json;charset=UTF-8";
   protected override textType = "text/html;charset=UTF-8";
@@ -153,6 +139,9 @@ export class FakeJira extends FakeServer<RecordedRequest> {
       ? basicAuthorization(this.email, this.token)
       : `Bearer ${this.token}`;
     this.pageCap = options.pageCap ?? 100;
+    this.searchLag = options.searchLag ?? 0;
+    this.cloudId = options.cloudId ?? FAKE_CLOUD_ID;
+    this.scopedToken = options.scopedToken ?? false;
     const projects = options.projects ?? [{ key: "PACE" }];
     projects.forEach((p, i) => {
       this.projects.set(p.key, {
@@ -172,6 +161,16 @@ export class FakeJira extends FakeServer<RecordedRequest> {
   /** Start on a free port of 127.0.0.1. */
   static start(options: FakeJiraOptions = {}): FakeJira {
     return new FakeJira(options);
+  }
+
+  /** The site's base on Atlassian's gateway: origin + `/ex/jira/{cloudId}`. */
+  get gatewayUrl(): string {
+    return `${this.origin}/ex/jira/${this.cloudId}`;
+  }
+
+  /** Let the search index catch up: every issue shows in searches from now on. */
+  settle(): void {
+    for (const issue of this.issues) delete issue.searchHiddenFor;
   }
 
   /** REST version the mode speaks. */
@@ -230,6 +229,17 @@ export class FakeJira extends FakeServer<RecordedRequest> {
       : [{ scheme: "bearer", token: this.token }];
   }
 
+  /**
+   * Credentials first; a scoped token is then refused anywhere but on the
+   * gateway (not a client bug: the configuration lacks `JIRA_CLOUD_ID`).
+   */
+  protected override authenticate(call: Call<RecordedRequest>): Reply | undefined {
+    const check = this.checkCredentials(call);
+    if (!check.ok) return this.unauthorized(call, check);
+    if (this.scopedToken && !GATEWAY.test(call.path)) return unauthorizedReply(this.mode);
+    return undefined;
+  }
+
   /** Jira checks credentials before anything else; a missing or wrong scheme is a client bug. */
   protected override unauthorized(call: Call<RecordedRequest>, check: AuthCheck): Reply {
     const expected = this.mode === "cloud" ? "basic" : "bearer";
@@ -237,21 +247,7 @@ export class FakeJira extends FakeServer<RecordedRequest> {
     else if (!check.ok && check.scheme !== expected) {
       this.violate(call, `${this.mode} expects ${expected} authentication, got ${check.scheme}`);
     }
-    return {
-      status: 401,
-      headers: {
-        "www-authenticate": this.mode === "cloud"
-          ? 'Basic realm="protected-area"'
-          : 'Bearer realm="Jira"',
-        "x-seraph-loginreason": "AUTHENTICATED_FAILED",
-      },
-      body: {
-        errorMessages: [
-          "You are not authenticated. Authentication required to perform this operation.",
-        ],
-        errors: {},
-      },
-    };
+    return unauthorizedReply(this.mode);
   }
 
   protected override admit(call: Call<RecordedRequest>): Reply | undefined {
@@ -272,9 +268,22 @@ export class FakeJira extends FakeServer<RecordedRequest> {
     return undefined;
   }
 
-  /** `/rest/api/{2|3}`, in the version the mode speaks, then the resources below it. */
+  /**
+   * `/rest/api/{2|3}` (on Cloud also below `/ex/jira/{cloudId}`), in the
+   * version the mode speaks, then the resources below it.
+   */
   protected override dispatch(call: Call<RecordedRequest>): Reply | Promise<Reply> {
-    const api = /^\/rest\/api\/(2|3|latest)(\/.*)?$/.exec(call.path);
+    let path = call.path;
+    const gateway = GATEWAY.exec(path);
+    if (gateway) {
+      if (this.mode !== "cloud") {
+        return this.refuse(call, "Jira Data Center is not behind Atlassian's gateway", NOT_FOUND);
+      }
+      // The gateway knows no such site: its own 404, not Jira's.
+      if (gateway[1] !== this.cloudId) return { status: 404, body: GATEWAY_NOT_FOUND };
+      path = gateway[2] ?? "/";
+    }
+    const api = /^\/rest\/api\/(2|3|latest)(\/.*)?$/.exec(path);
     if (!api) return this.refuse(call, "not a Jira REST API path", NOT_FOUND);
     const [, version, rest = ""] = api;
     if (version !== this.version) {
@@ -330,18 +339,24 @@ export class FakeJira extends FakeServer<RecordedRequest> {
             },
           }),
       ),
-      route<RecordedRequest>(
-        "GET",
-        "/search/jql",
-        (call) => searchJql(this, call, Object.fromEntries(call.query)),
-        PARAMS.searchJql,
-      ),
-      route<RecordedRequest>(
-        "POST",
-        "/search/jql",
-        (call) => searchJql(this, call, this.#searchBody(call, PARAMS.searchJql)),
-        [],
-      ),
+      route<RecordedRequest>("GET", "/search/jql", (call) => {
+        const ids = call.query.has("reconcileIssues")
+          ? call.query.getAll("reconcileIssues")
+          : undefined;
+        const reconcile = reconcileIds(this, call, ids);
+        if (!(reconcile instanceof Set)) return reconcile;
+        return searchJql(this, call, Object.fromEntries(call.query), reconcile);
+      }, PARAMS.searchJql),
+      route<RecordedRequest>("POST", "/search/jql", (call) => {
+        const params = this.#searchBody(call, PARAMS.searchJql);
+        const reconcile = reconcileIds(
+          this,
+          call,
+          (call.body as Record<string, unknown>).reconcileIssues,
+        );
+        if (!(reconcile instanceof Set)) return reconcile;
+        return searchJql(this, call, params, reconcile);
+      }, []),
     ];
   }
 

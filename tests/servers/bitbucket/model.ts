@@ -13,8 +13,20 @@ export interface FakeBitbucketOptions {
   workspace?: string;
   /** Default `"pace-demo"`. */
   repoSlug?: string;
-  /** The access token accepted as `Bearer`. Default `"bbat_testtoken_0123456789"`. */
+  /**
+   * The repository/project/workspace access token accepted as `Bearer`.
+   * Default `"bbat_testtoken_0123456789"`.
+   */
   token?: string;
+  /**
+   * The Atlassian account's email, accepted with {@linkcode FakeBitbucketOptions.apiToken}
+   * as Basic `email:token`. Default `"pace-robot@example.com"`: like the user, its pair is
+   * not a multiple of 3 bytes before the token, so base64 of the pair does not contain
+   * base64 of the token.
+   */
+  email?: string;
+  /** The Atlassian API token accepted as Basic with the email. Default `"ATATT3xFfGF0_pace_api_token_0123"`. */
+  apiToken?: string;
   /**
    * The user accepted with {@linkcode FakeBitbucketOptions.appPassword}. Default `"pace-robot"`:
    * `"pace-robot:"` is not a multiple of 3 bytes long, so base64 of the pair does not contain
@@ -23,6 +35,11 @@ export interface FakeBitbucketOptions {
   user?: string;
   /** Default `"app_pw_0123456789abcdef"`. */
   appPassword?: string;
+  /**
+   * Whether app passwords still work (self-hosted gateways, setups from before the
+   * cut-off). Default `false`: bitbucket.org refuses every app password since 2026-06-09.
+   */
+  appPasswords?: boolean;
   /** `mainbranch.name`. Default `"main"`. */
   mainBranch?: string;
   /** Whether the repository has its issue tracker enabled. Default `true`. */
@@ -37,7 +54,16 @@ export interface FakeBitbucketOptions {
 export interface RecordedRequest extends BaseRecord {
   /** `bearer`, `basic` or `none`, as presented (right or wrong). */
   scheme: "bearer" | "basic" | "none";
+  /** The credential the request authenticated with; `undefined` when it was refused. */
+  credential?: BitbucketCredential;
 }
+
+/**
+ * Bitbucket Cloud's credentials: an Atlassian API token (Basic `email:token`),
+ * a repository/project/workspace access token (`Bearer`), or a legacy app
+ * password (Basic `user:app password`).
+ */
+export type BitbucketCredential = "api-token" | "access-token" | "app-password";
 
 /** How a pipeline stands. `PAUSED` is Bitbucket's `IN_PROGRESS` with stage `PAUSED`. */
 export type PipelineStatus =

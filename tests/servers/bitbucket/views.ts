@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { components } from "npm:@coderabbitai/bitbucket@1.1.4/cloud/openapi";
 import type { Reply } from "../_base.ts";
 import type { FakeBitbucket } from "../bitbucket.ts";
 import type {
@@ -47,7 +48,7 @@ export function api(bb: FakeBitbucket): string {
 
 function repoRef(bb: FakeBitbucket) {
   return {
-    type: "repository",
+    type: "repository" as const,
     full_name: `${bb.workspace}/${bb.repoSlug}`,
     name: bb.repoSlug,
     uuid: "{0b5fbd6c-4f47-4b9a-9c0c-5e2f1f3b7a11}",
@@ -118,11 +119,45 @@ export function pipelineView(bb: FakeBitbucket, p: Pipeline) {
   };
 }
 
+/** A branch and its head commit, as `GET`/`POST …/refs/branches` answer it. */
+export function branchView(
+  bb: FakeBitbucket,
+  name: string,
+  hash: string,
+): components["schemas"]["branch"] {
+  const self = `${api(bb)}/refs/branches/${encodeURIComponent(name)}`;
+  return {
+    type: "branch",
+    name,
+    target: {
+      type: "commit",
+      hash,
+      date: "2025-01-01T00:00:00+00:00",
+      message: "PACE fixture commit\n",
+      author: { type: "author", raw: "PACE Bot <pace-bot@example.com>" },
+      parents: [],
+      repository: repoRef(bb),
+      links: {
+        self: { href: `${api(bb)}/commit/${hash}` },
+        html: { href: `${bb.webRepoUrl}/commits/${hash}` },
+      },
+    },
+    links: {
+      self: { href: self },
+      commits: { href: `${api(bb)}/commits/${encodeURIComponent(name)}` },
+      html: { href: `${bb.webRepoUrl}/branch/${encodeURIComponent(name)}` },
+    },
+    merge_strategies: ["merge_commit", "squash", "fast_forward"],
+    default_merge_strategy: "merge_commit",
+  };
+}
+
 /** A pull request. */
 export function pullView(bb: FakeBitbucket, p: PullRequest) {
   const branch = (name: string) => ({
     branch: { name },
-    commit: { type: "commit", hash: "0".repeat(12) },
+    // Bitbucket abbreviates a pull request's commits to 12 digits.
+    commit: { type: "commit", hash: (bb.branches.get(name) ?? "0".repeat(12)).slice(0, 12) },
     repository: repoRef(bb),
   });
   return {

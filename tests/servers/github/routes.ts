@@ -1,14 +1,15 @@
 /**
- * The fake GitHub's endpoints below `/repos/{owner}/{repo}`: pull requests,
- * check runs and commit statuses, issues (pull requests included, as GitHub
- * lists them), comments, labels and Actions variables, with GitHub's
- * pagination (`page`, `per_page`, `Link`).
+ * The fake GitHub's endpoints below `/repos/{owner}/{repo}`: Git refs
+ * (`./git.ts`), pull requests, check runs and commit statuses, issues (pull
+ * requests included, as GitHub lists them), comments, labels and Actions
+ * variables, with GitHub's pagination (`page`, `per_page`, `Link`).
  *
  * @module
  */
 
 import { type Call, linkHeader, pageOf, type Route, route } from "../_base.ts";
 import type { FakeGitHub } from "../github.ts";
+import { gitRoutes } from "./git.ts";
 import type {
   CheckRun,
   CommitStatus,
@@ -104,6 +105,7 @@ export function gitHubRoutes(gh: FakeGitHub): Route<RecordedRequest>[] {
 
   return [
     route("GET", /^$/, () => ({ status: 200, body: repoView(gh) })),
+    ...gitRoutes(gh),
 
     // Pull requests
     route("GET", /^\/pulls$/, (call) => {
@@ -285,7 +287,10 @@ export function gitHubRoutes(gh: FakeGitHub): Route<RecordedRequest>[] {
       const issue = gh.addIssue({
         title: String(b.title),
         body: b.body ?? null,
-        labels: (b.labels ?? []).map(labelName).filter((l: unknown) => l !== undefined),
+        // Without push access GitHub drops the labels silently: still a 201.
+        labels: gh.pushAccess
+          ? (b.labels ?? []).map(labelName).filter((l: unknown) => l !== undefined)
+          : [],
       });
       const view = issueView(gh, issue);
       return { status: 201, body: view, headers: { location: String(view.url) } };
@@ -303,7 +308,7 @@ export function gitHubRoutes(gh: FakeGitHub): Route<RecordedRequest>[] {
       const b = call.body ?? {};
       if (b.title !== undefined && b.title !== null) x.title = String(b.title);
       if (b.body !== undefined) x.body = b.body;
-      if (Array.isArray(b.labels)) {
+      if (Array.isArray(b.labels) && gh.pushAccess) {
         x.labels = b.labels.map(labelName).filter((l: unknown) => l !== undefined);
       }
       if ((b.state === "open" || b.state === "closed") && b.state !== x.state) {
@@ -343,6 +348,7 @@ export function gitHubRoutes(gh: FakeGitHub): Route<RecordedRequest>[] {
     route("POST", /^\/issues\/(?<id>\d+)\/labels$/, (call) => {
       const x = findIssueLike(gh, Number(call.params.id));
       if (!x) return notFound();
+      if (!gh.pushAccess) return error(403, "Resource not accessible by integration");
       const b = call.body;
       const raw: unknown[] = Array.isArray(b) ? b : Array.isArray(b?.labels) ? b.labels : [];
       for (const name of raw.map(labelName)) {

@@ -166,14 +166,14 @@ export function pullView(gh: FakeGitHub, p: PullRequest) {
     head: {
       label: `${gh.owner}:${p.head}`,
       ref: p.head,
-      sha: gh.refs.get(p.head) ?? "0".repeat(40),
+      sha: gh.headOf(p.head) ?? "0".repeat(40),
       user: { login: gh.owner },
       repo: { id: gh.repoId, full_name: `${gh.owner}/${gh.repo}` },
     },
     base: {
       label: `${gh.owner}:${p.base}`,
       ref: p.base,
-      sha: gh.refs.get(p.base) ?? "0".repeat(40),
+      sha: gh.headOf(p.base) ?? "0".repeat(40),
       user: { login: gh.owner },
       repo: { id: gh.repoId, full_name: `${gh.owner}/${gh.repo}` },
     },

@@ -89,7 +89,10 @@ export function gitLabRoutes(gl: FakeGitLab): GitLabRoute[] {
       },
       handler: (call) => {
         const q = call.query;
+        // GitLab leaves child pipelines out of this list unless they are asked for by source.
+        const children = q.get("source") === "parent_pipeline";
         let list = gl.pipelines.filter((p) =>
+          (children || p.source !== "parent_pipeline") &&
           (!q.has("sha") || p.sha === q.get("sha")) &&
           (!q.has("ref") || p.ref === q.get("ref")) &&
           (!q.has("status") || p.status === q.get("status")) &&
@@ -171,11 +174,12 @@ export function gitLabRoutes(gl: FakeGitLab): GitLabRoute[] {
       },
       required: ["source_branch", "target_branch", "title"],
       handler: ({ body }) => {
+        // GitLab's build service adds these to the MR's base errors: 422, a list.
         if (!gl.branches.has(body.source_branch)) {
-          return message(400, { source_branch: ["does not exist"] });
+          return message(422, [`Source branch "${body.source_branch}" does not exist`]);
         }
         if (!gl.branches.has(body.target_branch)) {
-          return message(400, { target_branch: ["does not exist"] });
+          return message(422, [`Target branch "${body.target_branch}" does not exist`]);
         }
         if (body.source_branch === body.target_branch) {
           return message(409, ["You can't use same project/branch for source and target"]);
@@ -244,7 +248,8 @@ export function gitLabRoutes(gl: FakeGitLab): GitLabRoute[] {
         const issue = gl.addIssue({
           title: body.title,
           description: body.description ?? null,
-          labels: splitLabels(body.labels),
+          // Metadata of a user who may not set it is filtered out, silently.
+          labels: gl.setIssueMetadata ? splitLabels(body.labels) : [],
         });
         return { status: 201, body: issue };
       },
@@ -291,7 +296,9 @@ export function gitLabRoutes(gl: FakeGitLab): GitLabRoute[] {
         }
         if (typeof body.title === "string") issue.title = body.title;
         if (typeof body.description === "string") issue.description = body.description;
-        if (typeof body.labels === "string") issue.labels = splitLabels(body.labels);
+        if (typeof body.labels === "string" && gl.setIssueMetadata) {
+          issue.labels = splitLabels(body.labels);
+        }
         return { status: 200, body: issue };
       },
     },

@@ -8,6 +8,7 @@
 
 import type { FakeJenkins } from "../jenkins.ts";
 import { Bean, type Prop, prop, type Value } from "./export.ts";
+import { buildDataActions } from "./git.ts";
 import type { FakeBuild, FolderKind, Item, JobKind } from "./model.ts";
 
 const CLASSES = {
@@ -122,21 +123,6 @@ function jobBean(jenkins: FakeJenkins, item: Item): Bean {
 export function buildBean(jenkins: FakeJenkins, job: Item, build: FakeBuild): Bean {
   const kind = job.kind as JobKind;
   const names = jenkins.items.names(job);
-  const buildData = (sha: string, remote: string) =>
-    new Bean("hudson.plugins.git.util.BuildData", [
-      prop("buildsByBranchName", new Bean(undefined, [])),
-      prop(
-        "lastBuiltRevision",
-        new Bean(undefined, [
-          prop("SHA1", sha),
-          prop("branch", [
-            new Bean(undefined, [prop("SHA1", sha), prop("name", "refs/remotes/origin/main")]),
-          ]),
-        ]),
-      ),
-      prop("remoteUrls", [remote]),
-      prop("scmName", ""),
-    ]);
   const changeSet = (commits: string[]) =>
     new Bean(
       commits.length ? "hudson.plugins.git.GitChangeSetList" : "hudson.scm.EmptyChangeLogSet",
@@ -170,10 +156,7 @@ export function buildBean(jenkins: FakeJenkins, job: Item, build: FakeBuild): Be
     ]),
     // Actions that export nothing are written as empty objects.
     new Bean(undefined, []),
-    ...(build.sha ? [buildData(build.sha, "https://git.example.com/team/app.git")] : []),
-    ...build.libraries.map((sha) =>
-      buildData(sha, "https://git.example.com/team/pipeline-lib.git")
-    ),
+    ...buildDataActions(job, build),
     new Bean("org.jenkinsci.plugins.displayurlapi.actions.RunDisplayAction", []),
   ];
   const props: Prop[] = [

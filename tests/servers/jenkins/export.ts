@@ -7,7 +7,7 @@
  */
 
 /** A value in an exported object. */
-export type Value = string | number | boolean | null | Bean | Value[];
+export type Value = string | number | boolean | null | Bean | ExportedMap | Value[];
 
 /** An exported property: its value (computed only when written) and visibility. */
 export interface Prop {
@@ -20,6 +20,16 @@ export interface Prop {
 /** An exported object; `_class` is written when Jenkins writes it. */
 export class Bean {
   constructor(readonly _class: string | undefined, readonly props: Prop[]) {}
+}
+
+/**
+ * An exported `Map` (the git plugin's `buildsByBranchName`): written as an
+ * object keyed by the map's keys. Stapler prunes each value with the map's own
+ * `tree` node, so `buildsByBranchName[marked[SHA1]]` reaches into every entry
+ * without naming the keys.
+ */
+export class ExportedMap {
+  constructor(readonly entries: [string, Value][]) {}
 }
 
 /** An exported property; `value` may be computed when written. */
@@ -132,6 +142,9 @@ function write(value: Value, pruner: Pruner): unknown {
       }
     }
     return out;
+  }
+  if (value instanceof ExportedMap) {
+    return Object.fromEntries(value.entries.map(([key, item]) => [key, write(item, pruner)]));
   }
   if (Array.isArray(value)) return value.map((item) => write(item, pruner));
   return value;

@@ -40,14 +40,38 @@ export interface RecordedRequest extends BaseRecord {
   user: string;
 }
 
+/**
+ * A merge the git plugin made before building: merge-before-build
+ * (`PreBuildMerge`) or a pull request's merge checkout (multibranch
+ * `MergeWithGitSCMExtension`). The build's `lastBuiltRevision` is then the
+ * merge, while `buildsByBranchName.<branch>.marked` keeps the pushed commit.
+ */
+export interface FakeMerge {
+  /** The merge commit that was built. */
+  sha: string;
+  /**
+   * Merge-before-build only: the branch merged into (`origin/main`) and its tip.
+   * The merge revision then names that branch; a pull request's merge checkout
+   * keeps the pushed branch.
+   */
+  into?: { branch: string; sha: string };
+}
+
 /** A build of a fake job. Mutable: a test may finish a running build. */
 export interface FakeBuild {
   number: number;
   /** `null` while running. */
   result: JenkinsResult | null;
   building: boolean;
-  /** The git plugin's `lastBuiltRevision.SHA1` of the checkout, if any. */
+  /**
+   * The commit the git plugin was asked to build (`marked`), if it checked one
+   * out; also the built revision unless {@linkcode FakeBuild.merge} is set.
+   */
   sha?: string;
+  /** The branch `sha` came from, as the git plugin names it. */
+  branch: string;
+  /** The merge built instead of `sha`, if the build merged first. */
+  merge?: FakeMerge;
   /** Change-set commit ids (freestyle: `changeSet`; Pipeline: one entry of `changeSets`). */
   commits: string[];
   /** More change sets (Pipeline only), e.g. a second checkout. */
@@ -67,6 +91,9 @@ export interface BuildInput {
   /** Default `false`. */
   building?: boolean;
   sha?: string;
+  /** Default `"refs/remotes/origin/main"`. */
+  branch?: string;
+  merge?: FakeMerge;
   commits?: string[];
   moreChangeSets?: string[][];
   libraries?: string[];

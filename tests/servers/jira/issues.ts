@@ -160,6 +160,8 @@ export function createIssue(jira: FakeJira, call: Call<RecordedRequest>, body: u
     priority: priority ?? (project!.priorityOnCreateScreen ? "Medium" : null),
     labels,
   });
+  // Cloud's search index catches up with a create only after a while.
+  if (jira.mode === "cloud" && jira.searchLag > 0) issue.searchHiddenFor = jira.searchLag;
   return {
     status: 201,
     body: {

@@ -73,6 +73,12 @@ export interface FakeIssue {
   status: string;
   created: string;
   comments: FakeComment[];
+  /**
+   * Cloud: how many more `/search/jql` requests leave the issue out (it was
+   * created moments ago and the index has not caught up); `Infinity` until
+   * {@linkcode FakeJira.settle}. Absent or 0: searches show it.
+   */
+  searchHiddenFor?: number;
 }
 
 /** One request as received; `path` is without the context path. */
@@ -92,6 +98,22 @@ export interface FakeJiraOptions {
   projects?: (Partial<FakeProject> & { key: string })[];
   /** Largest page the server hands out, whatever `maxResults` asks. Default 100. */
   pageCap?: number;
+  /**
+   * Cloud: how many `/search/jql` requests after its create leave a new issue
+   * out, as Cloud's eventually consistent search does; `Infinity` until
+   * {@linkcode FakeJira.settle}. Default 0 (searches see every issue at once).
+   */
+  searchLag?: number;
+  /**
+   * Cloud: the site's cloud id, under which the server also answers as
+   * Atlassian's gateway does (`/ex/jira/{cloudId}/rest/api/3/…`). Default a fixed UUID.
+   */
+  cloudId?: string;
+  /**
+   * Cloud: the token is a scoped API token (or a service account's), which
+   * Jira accepts only through the gateway: calls to the site answer 401.
+   */
+  scopedToken?: boolean;
 }
 
 /**

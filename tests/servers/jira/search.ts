@@ -1,7 +1,8 @@
 /**
  * The fake Jira's searches: JQL evaluated over its issues, Cloud's
- * `/search/jql` (`nextPageToken`, `isLast`, no unbounded queries) and Data
- * Center's `/search` (`startAt`, `maxResults`, `total`).
+ * `/search/jql` (`nextPageToken`, `isLast`, no unbounded queries, an index
+ * that lags writes unless `reconcileIssues` names the issue) and Data
+ * Center's `/search` (`startAt`, `maxResults`, `total`), which is consistent.
  *
  * @module
  */
@@ -155,11 +156,62 @@ export function pageSize(jira: FakeJira, raw: string | undefined): number {
   return Math.max(0, Math.min(Number.isFinite(asked) ? asked : 50, jira.pageCap));
 }
 
-/** Cloud's `/search/jql`: bounded JQL, `nextPageToken` pages, no token on the last page. */
+/** The most ids `reconcileIssues` takes. */
+const MAX_RECONCILE = 50;
+
+/**
+ * The issue ids of `reconcileIssues`, checked: numbers (on GET a
+ * comma-separated list or the parameter repeated; in a POST body an array of
+ * integers), at most 50, each an existing issue. A refusal otherwise.
+ */
+export function reconcileIds(
+  jira: FakeJira,
+  call: Call<RecordedRequest>,
+  raw: unknown,
+): Set<string> | Reply {
+  if (raw === undefined) return new Set();
+  const values = call.method === "GET"
+    ? (raw as string[]).flatMap((v) => v.split(",")).map((v) => v.trim())
+    : raw;
+  const ok = Array.isArray(values) &&
+    values.every((v) =>
+      call.method === "GET" ? /^\d+$/.test(v) : Number.isSafeInteger(v) && (v as number) > 0
+    );
+  if (!ok) {
+    return jira.refuse(
+      call,
+      "reconcileIssues must be a list of issue ids (integers)",
+      jiraError(400, [
+        "Invalid request payload. Refer to the REST API documentation and try again.",
+      ]),
+    );
+  }
+  const ids = (values as unknown[]).map(String);
+  if (ids.length > MAX_RECONCILE) {
+    return jira.refuse(
+      call,
+      `reconcileIssues holds ${ids.length} ids (at most ${MAX_RECONCILE})`,
+      jiraError(400, [`reconcileIssues accepts at most ${MAX_RECONCILE} issue ids.`]),
+    );
+  }
+  // "All issues must exist": an id that names none is refused (a deleted issue meets it too).
+  const missing = ids.filter((id) => !jira.issues.some((i) => i.id === id));
+  if (missing.length) {
+    return jiraError(400, [`Issues to reconcile do not exist: ${missing.join(", ")}`]);
+  }
+  return new Set(ids);
+}
+
+/**
+ * Cloud's `/search/jql`: bounded JQL, `nextPageToken` pages, no token on the
+ * last page. An issue whose create the index has not caught up with is left
+ * out unless `reconcile` names its id; every search brings the index closer.
+ */
 export function searchJql(
   jira: FakeJira,
   call: Call<RecordedRequest>,
   params: Record<string, string>,
+  reconcile: Set<string> = new Set(),
 ): Reply {
   const jql = (params.jql ?? "").trim();
   if (!jql || parseJqlSafe(jql)?.where === undefined) {
@@ -168,8 +220,10 @@ export function searchJql(
       "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.",
     ]);
   }
-  const result = run(jira, call, jql);
-  if (!Array.isArray(result)) return result;
+  const matched = run(jira, call, jql);
+  if (!Array.isArray(matched)) return matched;
+  const result = matched.filter((i) => !i.searchHiddenFor || reconcile.has(i.id));
+  for (const issue of jira.issues) if (issue.searchHiddenFor) issue.searchHiddenFor--;
   let offset = 0;
   if (params.nextPageToken !== undefined) {
     const decoded = decodeToken(params.nextPageToken);
