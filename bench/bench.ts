@@ -1,134 +1,209 @@
 /**
- * `deno task bench`: how fast `pace` answers in a pipeline, and what a CI wait
- * costs in requests. Prints its figures; asserts nothing (speed is measured
- * here, never in the tests).
+ * `deno task bench`: what a CI wait costs with a network in the way. Starts
+ * the lean server (bench/server.ts, every answer `--latency` ms late), times
+ * `pace ci wait` on GitHub, GitLab, Bitbucket and Jenkins beside the Python
+ * yardstick, and prints one markdown table of medians. Asserts nothing: speed
+ * is measured here, never in the tests.
  *
- * - local: cold start of `pace ci wait` (a fresh `deno run` under the exact
- *   flags `pace permissions` prints) to its result;
- * - github: cold start of `pace ci wait` against a local GitHub-like server
- *   whose check run completes after a few polls: time to result, requests per
- *   wait, and the share of polls answered 304 Not Modified.
+ * - cold start: a fresh `deno run` under the flags `pace permissions` prints,
+ *   CI already green, spawn to exit;
+ * - detection: CI turns green `--green-after` ms after the first poll, polls
+ *   every `--interval` s; exit minus the moment it turned green; requests per
+ *   wait and the share answered 304; peak RSS;
+ * - a commit with 1 000 check runs: pages fetched, time;
+ * - floors: starting the runtime at all.
+ *
+ * Runs alternate between contestants so that a busy machine slows all alike.
+ * Bounded: a fixed number of runs, each killed after a minute, the whole
+ * bench stopped after `--max-minutes`; loopback only.
+ *
+ * ```sh
+ * deno task bench [--runs 7] [--detect-runs 5] [--latency 50] [--interval 1] [--green-after 2500]
+ * ```
  *
  * @module
  */
 
-import { permissionFlags, requiredPermissions } from "../mod.ts";
-import { writeSamplePace } from "../testing.ts";
-import { FakeGitHub } from "../tests/servers/github.ts";
+import { parseArgs } from "node:util";
+import {
+  findPython,
+  floorRunners,
+  paceRunner,
+  PROCESS_LIMIT_MS,
+  type Runner,
+  yardstickRunner,
+} from "./contestants.ts";
+import { type ProcessRun, procText, runProcess } from "./process.ts";
+import { type BenchPlatform, LeanServer } from "./server.ts";
+import { type BenchResults, type Contestant, renderTable, type Sample } from "./table.ts";
 
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
-const RUNS = 5;
-const SHA = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
+const PLATFORMS: BenchPlatform[] = ["github", "gitlab", "bitbucket", "jenkins"];
+const MANY_CHECK_RUNS = 1000;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+interface Options {
+  runs: number;
+  detectRuns: number;
+  latencyMs: number;
+  intervalSeconds: number;
+  greenAfterMs: number;
+  maxMinutes: number;
 }
 
-async function runCli(
-  flags: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): Promise<{ ms: number; code: number; stdout: string }> {
-  const started = performance.now();
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", ...flags.split(" ").filter(Boolean), CLI, ...args],
-    cwd,
-    env: { NO_COLOR: "1", ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+function readOptions(args: string[]): Options {
+  const { values } = parseArgs({
+    args,
+    options: {
+      runs: { type: "string", default: "7" },
+      "detect-runs": { type: "string", default: "5" },
+      latency: { type: "string", default: "50" },
+      interval: { type: "string", default: "1" },
+      "green-after": { type: "string", default: "2500" },
+      "max-minutes": { type: "string", default: "10" },
+    },
+  });
+  const number = (name: keyof typeof values, min: number, max: number) => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new Error(`--${name} must be a number from ${min} to ${max}`);
+    }
+    return value;
+  };
   return {
-    ms: performance.now() - started,
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout).trim(),
+    runs: Math.round(number("runs", 1, 50)),
+    detectRuns: Math.round(number("detect-runs", 1, 20)),
+    latencyMs: number("latency", 0, 2000),
+    intervalSeconds: number("interval", 0.05, 10),
+    greenAfterMs: number("green-after", 0, 30_000),
+    maxMinutes: number("max-minutes", 1, 60),
   };
 }
 
-async function benchLocal(root: string): Promise<void> {
-  const flags = permissionFlags(
-    requiredPermissions({ platform: { ci: "local", tracker: "local" } }, {
-      env: {},
-    }),
-  );
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const { ms, code } = await runCli(flags, ["ci", "wait", SHA], root);
-    if (code !== 4) throw new Error(`local ci wait exited ${code}, expected 4 (no_runs)`);
-    times.push(ms);
-  }
-  console.log(
-    `local   cold start of \`pace ci wait\` to result: median ${
-      median(times).toFixed(0)
-    } ms over ${RUNS} runs`,
-  );
+async function machineLine(yardstick: string | undefined): Promise<string> {
+  const read = procText;
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(await read("/proc/cpuinfo"))?.[1]?.trim() ??
+    Deno.build.arch;
+  const kernel = (await read("/proc/sys/kernel/osrelease")).trim();
+  const load = (await read("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  return [
+    `${cpu}, ${navigator.hardwareConcurrency} CPUs`,
+    `${Deno.build.os}${kernel ? ` ${kernel}` : ""}`,
+    `deno ${Deno.version.deno}`,
+    yardstick,
+    load ? `load average ${load} at start` : undefined,
+  ].filter(Boolean).join(", ");
 }
 
-async function benchGitHub(root: string): Promise<void> {
-  const times: number[] = [];
-  const requests: number[] = [];
-  const shares: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    await using gh = await FakeGitHub.start();
-    gh.addCheckRun(SHA, { name: "build", status: "in_progress" });
-    gh.addStatus(SHA, { context: "ci/external", state: "success" });
-    // The run completes once the CLI has polled a few times.
-    const flip = setInterval(() => {
-      const polls = gh.requests.filter((q) => q.path.endsWith("/check-runs")).length;
-      if (polls >= 5) {
-        gh.setCheckRun(SHA, "build", { status: "completed", conclusion: "success" });
-        clearInterval(flip);
-      }
-    }, 5);
-    const env = {
-      GITHUB_TOKEN: gh.token,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_API_URL: gh.url,
-    };
-    const config = `${root}/github.yaml`;
-    await Deno.writeTextFile(config, "platform:\n  ci: github\n  tracker: github\n");
-    const flags = permissionFlags(
-      requiredPermissions({ platform: { ci: "github", tracker: "github" }, source: config }, {
-        env,
-      }),
-    );
-    const { ms, code, stdout } = await runCli(
-      flags,
-      ["ci", "wait", SHA, "--config", config, "--poll-interval-seconds", "0.05"],
-      root,
-      env,
-    );
-    clearInterval(flip);
-    if (code !== 0) throw new Error(`github ci wait exited ${code}: ${stdout}`);
-    const polls = gh.requests.filter((q) => /\/check-runs$|\/status$/.test(q.path)).length;
-    times.push(ms);
-    requests.push(gh.requests.length);
-    shares.push(gh.stats.notModified / Math.max(1, polls));
+/** Stops the bench once its time is up: every loop asks before each run. */
+class Budget {
+  readonly #end: number;
+  exhausted = false;
+  constructor(minutes: number) {
+    this.#end = performance.now() + minutes * 60_000;
   }
-  console.log(
-    `github  cold start of \`pace ci wait\` to result: median ${
-      median(times).toFixed(0)
-    } ms over ${RUNS} runs`,
-  );
-  console.log(
-    `github  requests per wait (check runs + statuses, run completes at poll 6): median ${
-      median(requests)
-    }`,
-  );
-  console.log(
-    `github  share of poll requests answered 304: median ${(median(shares) * 100).toFixed(0)}%`,
-  );
+  allows(): boolean {
+    // A run may take up to a minute: start none that could overrun.
+    this.exhausted ||= performance.now() + PROCESS_LIMIT_MS > this.#end;
+    return !this.exhausted;
+  }
 }
 
-if (import.meta.main) {
+function failure(runner: Runner, run: ProcessRun): Error {
+  const why = run.killed ? "was killed at its time limit" : `exited ${run.code}`;
+  const output = `${run.stdout}\n${run.stderr}`.trim().slice(0, 600);
+  return new Error(`${runner.label} ${why}:\n${output}`);
+}
+
+async function timed(
+  server: LeanServer,
+  runner: Runner,
+  setup: { greenAfterMs?: number; checkRuns?: number },
+  intervalSeconds: number,
+): Promise<Sample> {
+  server.reset(setup);
+  const run = await runProcess(runner.spec(intervalSeconds));
+  if (run.code !== 0 || run.killed) throw failure(runner, run);
+  const { stats } = server;
+  return {
+    ms: run.ms,
+    requests: stats.requests,
+    notModified: stats.notModified,
+    peakKb: run.peakKb,
+    pages: stats.checkRunPages,
+    detectionMs: stats.greenAt === undefined ? undefined : run.exitAt - stats.greenAt,
+  };
+}
+
+async function bench(options: Options): Promise<{ table: string; command: string }> {
   const root = await Deno.makeTempDir({ prefix: "pace-bench-" });
+  await using server = new LeanServer({ latencyMs: options.latencyMs });
   try {
-    await writeSamplePace(root);
-    await benchLocal(root);
-    await benchGitHub(root);
+    const pace = await Promise.all(PLATFORMS.map((p) => paceRunner(p, server, root)));
+    const python = await findPython();
+    const yardstick = python ? yardstickRunner(server, root, python) : undefined;
+    const floors = await floorRunners(root, python);
+    const contestants: (Runner & { result: Contestant })[] = [
+      ...pace,
+      ...(yardstick ? [yardstick] : []),
+    ]
+      .map((runner) => ({ ...runner, result: { label: runner.label, cold: [], detect: [] } }));
+    const budget = new Budget(options.maxMinutes);
+    const { intervalSeconds, greenAfterMs } = options;
+
+    // One untimed run each: the first `deno run` of a module graph fills Deno's caches.
+    for (const c of contestants) await timed(server, c, {}, intervalSeconds);
+    for (const f of floors) await runProcess(f.spec(intervalSeconds));
+
+    for (let i = 0; i < options.runs && budget.allows(); i++) {
+      for (const c of contestants) c.result.cold.push(await timed(server, c, {}, intervalSeconds));
+    }
+    for (let i = 0; i < options.detectRuns && budget.allows(); i++) {
+      for (const c of contestants) {
+        c.result.detect.push(await timed(server, c, { greenAfterMs }, intervalSeconds));
+      }
+    }
+    const manyRunners = [pace[0], ...(yardstick ? [yardstick] : [])];
+    const many = manyRunners.map((r) => ({
+      label: r.label,
+      runs: MANY_CHECK_RUNS,
+      samples: [] as Sample[],
+    }));
+    for (let i = 0; i < options.runs && budget.allows(); i++) {
+      for (const [k, r] of manyRunners.entries()) {
+        many[k].samples.push(
+          await timed(server, r, { checkRuns: MANY_CHECK_RUNS }, intervalSeconds),
+        );
+      }
+    }
+    const floorResults = floors.map((f) => ({ label: f.label, samples: [] as Sample[] }));
+    for (let i = 0; i < options.runs && budget.allows(); i++) {
+      for (const [k, f] of floors.entries()) {
+        const run = await runProcess(f.spec(intervalSeconds));
+        if (run.code !== 0) throw failure(f, run);
+        floorResults[k].samples.push({ ms: run.ms, requests: 0, notModified: 0 });
+      }
+    }
+
+    const results: BenchResults = {
+      machine: await machineLine(python?.version),
+      latencyMs: options.latencyMs,
+      intervalSeconds,
+      greenAfterMs,
+      pace: contestants.slice(0, pace.length).map((c) => c.result),
+      yardstick: yardstick ? contestants[pace.length].result : undefined,
+      many,
+      floors: floorResults,
+    };
+    const cut = budget.exhausted ? "\n\n(stopped early: --max-minutes reached)" : "";
+    const command = `deno run ${pace[0].flags.join(" ")} cli.ts ci wait SHA --config github.yaml`;
+    return { table: renderTable(results) + cut, command };
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+}
+
+if (import.meta.main) {
+  const options = readOptions(Deno.args);
+  const { table, command } = await bench(options);
+  console.log(table);
+  console.log(`\nThe GitHub cold start, as timed: \`${command}\``);
 }

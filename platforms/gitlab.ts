@@ -47,6 +47,8 @@ export const gitlabPlatform: PlatformDefinition = {
     ]);
     return new ForgeTracker(context, "gitlab", gitLabIssues(new GitLabConnection(context)));
   },
+  branching: async (context) =>
+    new (await import("./gitlab/branching.ts")).GitLabBranchingAdapter(context),
   probe: async (context) => {
     const problems = readGitLabSettings(context.env).problems;
     if (problems.length) return { ok: false, detail: problems.join("; ") };

@@ -257,7 +257,8 @@ class Declarations {
   readonly #starts = new Map<string, number>();
   constructor(text: string) {
     this.#text = text;
-    const declaration = /(?:^|[\s;{}])(interface|type)\s+([A-Za-z_$][\w$]*)\s*(?:extends\b[^{]*)?(=)?/g;
+    const declaration =
+      /(?:^|[\s;{}])(interface|type)\s+([A-Za-z_$][\w$]*)\s*(?:extends\b[^{]*)?(=)?/g;
     for (const m of text.matchAll(declaration)) {
       if (!this.#starts.has(m[2])) this.#starts.set(m[2], m.index! + m[0].length);
     }
@@ -308,7 +309,9 @@ class Declarations {
         if (node.name === "string" || node.name === "Date") return "string";
         if (node.name === "number" || node.name === "bigint") return "number";
         if (node.name === "boolean") return "boolean";
-        if (node.name === "Array" && node.args[0]) return { array: this.schema(node.args[0], depth) };
+        if (node.name === "Array" && node.args[0]) {
+          return { array: this.schema(node.args[0], depth) };
+        }
         const declared = depth > 6 ? undefined : this.node(node.name);
         return declared ? this.schema(declared, depth + 1) : "any";
       }
@@ -317,7 +320,10 @@ class Declarations {
 }
 
 /** The query of an operation: the fields of its `query` object. */
-function queryFields(declarations: Declarations, node: TypeNode | undefined): Record<string, Field> {
+function queryFields(
+  declarations: Declarations,
+  node: TypeNode | undefined,
+): Record<string, Field> {
   if (!node) return {};
   const schema = declarations.schema(node);
   return typeof schema === "object" && "object" in schema ? schema.object : {};

@@ -171,6 +171,7 @@ for (const auth of ["api-token", "access-token", "app-password"] as const) {
           requestCount: () => bb.requests.length,
           secrets: secretsOf(bb),
           prepareReview: (day) => void bb.branches.add(`pace/review-day-${day}`),
+          prepareBranches: () => void bb.branches.add(bb.mainBranch),
           close: async () => {
             await bb.close();
             assertEquals(bb.violations, []);
@@ -724,6 +725,18 @@ Deno.test("bitbucket tracker: a create Bitbucket performed but answered 502 is n
   assertEquals(r.bb.issues.length, 1, "POST is not retried blindly");
   assertEquals(r.keep(await tracker.openEscalationIssue(3, r.dayDir(3))), url);
   assertEquals(r.bb.issues.length, 1);
+});
+
+Deno.test("bitbucket tracker: two agents with one upper-case title stay two items", async () => {
+  await using r = await rig();
+  const items = [{ id: "A-1", finding: "x" }];
+  // "strasse" and "straße" share the title STRASSE but not their slug or marker.
+  const plain = r.keep(await r.tracker.pushAdvisoryItems(3, items, "strasse"));
+  const sharp = r.keep(await r.tracker.pushAdvisoryItems(3, items, "straße"));
+  assertNotEquals(sharp, plain);
+  assertEquals(r.bb.issues.length, 2);
+  assertEquals(r.keep(await r.tracker.pushAdvisoryItems(3, items, "straße")), sharp);
+  assertEquals(r.bb.issues.length, 2);
 });
 
 Deno.test("bitbucket tracker: advisories per day and agent; quotes are escaped in BBQL", async () => {

@@ -92,9 +92,12 @@ Deno.test("github keeps the PACE contract (api.github.com)", async (t) => {
         requestCount: () => gh.requests.length,
         secrets: [gh.token],
         prepareReview: (day) => void gh.branches.add(`pace/review-day-${day}`),
+        prepareBranches: () => gh.addBranch(gh.defaultBranch, SHA),
         close: async () => {
           await gh.close();
           assertEquals(gh.violations, []);
+          // The branching steps built the hierarchy on the server, each level at main's head.
+          assertEquals(gh.headOf("rel/sprint/pace-1"), SHA);
         },
       };
     },
@@ -117,9 +120,12 @@ Deno.test("github keeps the PACE contract (Enterprise Server under /api/v3)", as
         requestCount: () => gh.requests.length,
         secrets: [gh.token],
         prepareReview: (day) => void gh.branches.add(`pace/review-day-${day}`),
+        prepareBranches: () => gh.addBranch(gh.defaultBranch, SHA),
         close: async () => {
           await gh.close();
           assertEquals(gh.violations, []);
+          // The branching steps built the hierarchy on the server, each level at main's head.
+          assertEquals(gh.headOf("rel/sprint/pace-1"), SHA);
         },
       };
     },

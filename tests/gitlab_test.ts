@@ -113,9 +113,12 @@ Deno.test("gitlab keeps the PACE contract (gitlab.com style, project path)", asy
         requestCount: () => gl.requests.length,
         secrets: [gl.token],
         prepareReview: (day) => void gl.branches.add(`pace/review-day-${day}`),
+        prepareBranches: () => gl.addBranch(gl.defaultBranch, SHA),
         close: async () => {
           await gl.close();
           assertEquals(gl.violations, []);
+          // The branching steps built the hierarchy on the server, each level at main's head.
+          assertEquals(gl.headOf("rel/sprint/pace-1"), SHA);
         },
       };
     },
@@ -141,10 +144,12 @@ Deno.test("gitlab keeps the PACE contract (self-managed under /gitlab/, numeric 
         requestCount: () => gl.requests.length,
         secrets: [gl.token],
         prepareReview: (day) => void gl.branches.add(`pace/review-day-${day}`),
+        prepareBranches: () => gl.addBranch(gl.defaultBranch, SHA),
         close: async () => {
           await gl.close();
           assertEquals(gl.violations, []);
           assert(gl.requests.every((q) => q.path.startsWith(`/projects/${gl.projectId}`)));
+          assertEquals(gl.headOf("rel/sprint/pace-1"), SHA);
         },
       };
     },

@@ -115,7 +115,7 @@ function escapeMarkdown(text: string, atLineStart: boolean): string {
 function markdownCodeSpan(text: string): string {
   const fence = "`".repeat(longestRun(text, "`") + 1);
   // A span that starts and ends with a space, not all spaces, loses one of each:
-  // pad it. (Tested directly: `/^ .*[^ ].* $/` is quadratic on long spans.)
+  // pad it. Checked by hand: `/^ .*[^ ].* $/` takes quadratic time on a long span.
   const stripped = text.length > 1 && text.startsWith(" ") && text.endsWith(" ") &&
     /[^ ]/.test(text);
   const pad = text.startsWith("`") || text.endsWith("`") || stripped ? " " : "";

@@ -143,7 +143,11 @@ export class BitbucketBranchingAdapter extends BaseBranchingAdapter {
         ambiguous: (error) => error instanceof HttpError && error.status === 400,
       });
     } catch (error) {
-      throw explain(error, `cannot create ${what}`, "repository:write");
+      throw explain(
+        error,
+        `cannot create ${what}`,
+        "repository:write (Atlassian API token: write:repository:bitbucket)",
+      );
     }
     return true;
   }
@@ -181,7 +185,12 @@ export class BitbucketBranchingAdapter extends BaseBranchingAdapter {
         ambiguous: mayBeOpenAlready,
       });
     } catch (error) {
-      throw explain(error, `cannot open the ${what}`, "pullrequest:write", true);
+      throw explain(
+        error,
+        `cannot open the ${what}`,
+        "pullrequest:write (Atlassian API token: write:pullrequest:bitbucket)",
+        true,
+      );
     }
     const url = webUrl(pull);
     if (!url) throw new Error(`${what}: Bitbucket answered without its web link`);

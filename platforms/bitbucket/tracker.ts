@@ -49,6 +49,12 @@ function toForgeIssue(issue: Issue): ForgeIssue {
 }
 
 /** The issue API of one Bitbucket repository. */
+/** Whether a body's last line is a PACE marker (of any item). */
+function endsWithAnyMarker(body: string | null | undefined): boolean {
+  const last = (body ?? "").trimEnd().split("\n").pop() ?? "";
+  return last.startsWith("<!-- pace:") && last.endsWith(" -->");
+}
+
 export function bitbucketIssues(bb: BitbucketConnection): IssueApi {
   const body = (doc: RenderedDoc) => ({ raw: toMarkdown(doc, { maxLength: BODY_LIMIT }) });
   const resolve = (id: number, state: "resolved" | "open") =>
@@ -64,7 +70,10 @@ export function bitbucketIssues(bb: BitbucketConnection): IssueApi {
       const issues = await bb.all<Issue>(["issues"], { query: { q, pagelen: LIST_PAGELEN } });
       const mine = issues.filter((issue) =>
         OPEN_ISSUE_STATES.has(issue.state) &&
-        (carriesMarker(issue.content?.raw, doc.marker) || issue.title?.startsWith(titlePrefix))
+        (carriesMarker(issue.content?.raw, doc.marker) ||
+          // The title finds an item whose body lost its marker (edited by hand), never
+          // another PACE item: two agents can share an upper-case title.
+          (!endsWithAnyMarker(issue.content?.raw) && issue.title?.startsWith(titlePrefix)))
       );
       // With several (a duplicate made by hand), the first filed is PACE's.
       const first = mine.sort((a, b) => a.id - b.id)[0];

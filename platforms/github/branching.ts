@@ -108,8 +108,7 @@ export class GitHubBranchingAdapter extends BaseBranchingAdapter {
         return sha;
       },
       // Created meanwhile (a concurrent run, or a create whose answer was lost).
-      ambiguous: (error) =>
-        isStatus(error, 422) && /Reference already exists/i.test(error.message + error.body),
+      ambiguous: (error) => isStatus(error, 422) && /Reference already exists/i.test(error.body),
     });
     return true;
   }
@@ -154,8 +153,7 @@ export class GitHubBranchingAdapter extends BaseBranchingAdapter {
         return data;
       },
       // "A pull request already exists for owner:head." — opened by a concurrent run.
-      ambiguous: (error) =>
-        isStatus(error, 422) && /already exists/i.test(error.message + error.body),
+      ambiguous: (error) => isStatus(error, 422) && /already exists/i.test(error.body),
     });
     await this.#addLabels(pull, cleanLabels(labels), what);
     return pull.html_url;

@@ -15,6 +15,7 @@ import {
   type Inline,
   normalizeCode,
   normalizeInlines,
+  outerSpace,
   type RenderedDoc,
   type RenderOptions,
 } from "../_pace/render.ts";
@@ -47,12 +48,16 @@ function wikiUrl(url: string): string {
 function escapeWikiPlain(text: string, atLineStart: boolean, allStars: boolean): string {
   let out = "";
   let leading = atLineStart;
+  // Blanks at the start of `out`, counted as they are written: testing the whole
+  // output again at every "." would be quadratic on hostile text.
+  let blanks = 0;
   const chars = [...text];
   chars.forEach((c, i) => {
     const prev = chars[i - 1] ?? "";
     const next = chars[i + 1] ?? "";
     const lineStart = leading;
     if (c !== " " && c !== "\t") leading = false;
+    if (lineStart && blanks === out.length && (c === " " || c === "\t")) blanks++;
     if (c === "\\") {
       // `\\` is a line break and `\x` escapes x: a literal backslash needs an entity there.
       out += next === "" || WIKI_SPECIAL.has(next) ? "&#92;" : c;
@@ -69,7 +74,10 @@ function escapeWikiPlain(text: string, atLineStart: boolean, allStars: boolean):
       out += "&amp;";
     } else if ("(:;".includes(c) && WIKI_EMOTICON.test(chars.slice(i, i + 9).join(""))) {
       out += `&#${c.codePointAt(0)};`;
-    } else if (c === "." && atLineStart && /^[ \t]*(?:h[1-6]|bq)$/.test(out)) {
+    } else if (
+      c === "." && atLineStart && out.length - blanks === 2 &&
+      /^(?:h[1-6]|bq)$/.test(out.slice(blanks))
+    ) {
       // `h2. x` and `bq. x` at a line start are a heading and a quote.
       out += "&#46;";
     } else {
@@ -87,7 +95,9 @@ function escapeWikiLine(line: string, options: WikiEscape): string {
   let last = 0;
   for (const match of line.matchAll(URL_IN_TEXT)) {
     // Trailing punctuation belongs to the sentence, not the URL.
-    const url = match[0].replace(/[.,;:!?)]+$/, "");
+    let end = match[0].length;
+    while (end > 0 && ".,;:!?)".includes(match[0][end - 1])) end--;
+    const url = match[0].slice(0, end);
     const index = match.index ?? 0;
     out += escapeWikiPlain(line.slice(last, index), options.atLineStart && last === 0, allStars);
     out += `[${wikiUrl(url)}]`;
@@ -115,7 +125,7 @@ function wikiInlines(inlines: Inline[], lineBreak: string): string {
       out += escapeWiki(span.text, { atLineStart, linkUrls: true });
       return;
     }
-    const [, lead, inner, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(span.text) ?? ["", "", "", ""];
+    const [lead, inner, trail] = outerSpace(span.text);
     let text = escapeWiki(inner.replace(/\n/g, " "), {
       atLineStart: false,
       allStars: span.strong,

@@ -42,6 +42,7 @@ import type {
   RecordedRequest,
   Variable,
 } from "./gitlab/model.ts";
+import { stableSha } from "./gitlab/branches.ts";
 import { errorReply, type GitLabRoute, message, now } from "./gitlab/params.ts";
 import { gitLabRoutes } from "./gitlab/routes.ts";
 
@@ -64,8 +65,10 @@ export class FakeGitLab extends FakeServer<RecordedRequest, GitLabRoute> {
   /** `"headers"`: offset pagination headers and `Link`; `"link"`: only `Link`. */
   readonly pagination: "headers" | "link";
 
-  /** Existing branches. */
+  /** Existing branches; see {@linkcode FakeGitLab.headOf}. */
   branches: Set<string>;
+  /** Branch heads (full SHAs) a test or a create set; other branches have a stable SHA of their own. */
+  heads: Map<string, string> = new Map();
   /** Known commits (full SHAs, lower case); pipelines add theirs. */
   commits: Set<string> = new Set();
   pipelines: Pipeline[] = [];
@@ -83,6 +86,11 @@ export class FakeGitLab extends FakeServer<RecordedRequest, GitLabRoute> {
    * too.
    */
   setIssueMetadata = true;
+  /**
+   * `false`: the user is below the Developer role (a Reporter): creating a
+   * branch answers `403 Forbidden`.
+   */
+  pushAccess = true;
 
   // GitLab labels every body JSON unless the reply says otherwise (its 429 is plain text).
   protected override textType = "application/json";
@@ -111,6 +119,18 @@ export class FakeGitLab extends FakeServer<RecordedRequest, GitLabRoute> {
   /** The project's web page. */
   get projectWebUrl(): string {
     return `${this.url}/${this.projectPath}`;
+  }
+
+  /** The head commit of `branch`; `undefined` when there is no such branch. */
+  headOf(branch: string): string | undefined {
+    if (!this.branches.has(branch)) return undefined;
+    return (this.heads.get(branch) ?? stableSha(branch)).toLowerCase();
+  }
+
+  /** Add a branch, at `sha` when given. */
+  addBranch(name: string, sha?: string): void {
+    this.branches.add(name);
+    if (sha) this.heads.set(name, sha.toLowerCase());
   }
 
   /** Add a pipeline (newer than every one before it). */

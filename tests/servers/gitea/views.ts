@@ -21,7 +21,11 @@ export function apiError(gitea: FakeGitea, status: number, message: string): Rep
 export function notFound(gitea: FakeGitea): Reply {
   return {
     status: 404,
-    body: { errors: null, message: "The target couldn't be found.", url: `${gitea.url}/api/swagger` },
+    body: {
+      errors: null,
+      message: "The target couldn't be found.",
+      url: `${gitea.url}/api/swagger`,
+    },
   };
 }
 

@@ -1,12 +1,13 @@
 /**
- * The fake GitLab's project endpoints below `/api/v4`, each with the query and
- * body parameters GitLab documents for it (types, enumerations, sizes,
- * required and at-least-one-of).
+ * The fake GitLab's project endpoints below `/api/v4` (branches in
+ * `./branches.ts`), each with the query and body parameters GitLab documents
+ * for it (types, enumerations, sizes, required and at-least-one-of).
  *
  * @module
  */
 
 import type { FakeGitLab } from "../gitlab.ts";
+import { branchRoutes } from "./branches.ts";
 import type { Note, Variable } from "./model.ts";
 import {
   any,
@@ -34,6 +35,7 @@ export function gitLabRoutes(gl: FakeGitLab): GitLabRoute[] {
       params: { statistics: bool, license: bool, with_custom_attributes: bool },
       handler: () => ({ status: 200, body: projectView(gl) }),
     },
+    ...branchRoutes(gl),
     {
       method: "GET",
       path: `${P}/repository/commits/:sha`,

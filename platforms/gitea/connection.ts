@@ -1,0 +1,130 @@
+/**
+ * The connection every Gitea (and Forgejo) adapter shares: settings from the
+ * environment, the shared HTTP core with `Authorization: token …` (sent only
+ * to the instance's origin), paths under the repository, and Gitea's
+ * pagination (`page`/`limit`, `X-Total-Count`, `Link`).
+ *
+ * @module
+ */
+
+import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
+import type { ResolvedContext } from "../types.ts";
+import { readGiteaSettings } from "./settings.ts";
+
+/** The largest page Gitea serves by default (`MAX_RESPONSE_ITEMS`). */
+export const PAGE_LIMIT = 50;
+const MAX_PAGES = 50;
+/** Stay well under Gitea's body limits (issue bodies are a MEDIUMTEXT or more). */
+export const BODY_LIMIT = 60_000;
+
+/** Query parameters of one request. */
+export type Query = NonNullable<JsonRequest["query"]>;
+
+/** A repository as `GET /repos/{owner}/{repo}` answers (the fields PACE reads). */
+export interface Repository {
+  full_name: string;
+  default_branch: string;
+  empty?: boolean;
+}
+
+function hasNextLink(header: string | null): boolean {
+  return header !== null && /<[^>]+>\s*;\s*rel="?next"?/i.test(header);
+}
+
+/** One repository on one Gitea or Forgejo instance, as the adapters talk to it. */
+export class GiteaConnection {
+  /** `GITEA_URL/api/v1`. */
+  readonly apiUrl: string;
+  /** `owner/repo`. */
+  readonly fullName: string;
+  /** What keeps the settings from working; empty when they work. */
+  readonly problems: readonly string[];
+  /** The shared HTTP client, rooted at the API. */
+  readonly http: HttpClient;
+  /** `Gitea` or `Forgejo`, for messages. */
+  readonly title: string;
+  readonly #repoPath: string;
+
+  /** Connect as the environment of `context` says; the token is masked before any request. */
+  constructor(context: ResolvedContext, title: string) {
+    const settings = readGiteaSettings(context.env, context);
+    this.apiUrl = settings.apiUrl;
+    this.fullName = `${settings.owner}/${settings.repo}`;
+    this.problems = settings.problems;
+    this.title = title;
+    this.#repoPath = `repos/${encodeURIComponent(settings.owner)}/${
+      encodeURIComponent(settings.repo)
+    }`;
+    this.http = new HttpClient({
+      // Without a usable URL nothing is sent; the guard answers first.
+      baseUrl: settings.apiUrl || "http://gitea.invalid/api/v1",
+      platform: title,
+      secrets: context.secrets,
+      fetch: context.fetch,
+      logger: context.logger,
+      credentials: settings.token ? { authorization: `token ${settings.token}` } : {},
+    });
+  }
+
+  /** `repos/{owner}/{repo}[/rest]`, relative to the API root; `rest`'s parts already encoded. */
+  path(rest = ""): string {
+    return rest ? `${this.#repoPath}/${rest}` : this.#repoPath;
+  }
+
+  /** One request; the parsed body. */
+  async send<T>(method: string, path: string, init: JsonRequest = {}): Promise<T> {
+    return (await this.http.request<T>(method, path, init)).data;
+  }
+
+  /** A GET that answers `undefined` for 404. */
+  async find<T>(path: string, init: JsonRequest = {}): Promise<T | undefined> {
+    const answer = await this.http.request<T>("GET", path, { ...init, accept: [404] });
+    return answer.status === 404 ? undefined : answer.data;
+  }
+
+  /**
+   * Every page of a list, `limit=50`: more pages while `X-Total-Count` says
+   * more items exist (a server may serve smaller pages than asked), else
+   * while `Link` names a next page. An answer that is not a list is an error,
+   * never "nothing found": reading it as empty would create a duplicate.
+   */
+  async all<T>(
+    path: string,
+    query: Query = {},
+    signal?: AbortSignal,
+    maxPages = MAX_PAGES,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; page <= maxPages; page++) {
+      const answer = await this.http.request<unknown>("GET", path, {
+        query: { ...query, page, limit: PAGE_LIMIT },
+        signal,
+      });
+      const batch = this.list<T>(answer.data, path);
+      items.push(...batch);
+      const total = Number(answer.headers.get("x-total-count") ?? NaN);
+      const more = Number.isFinite(total)
+        ? items.length < total
+        : hasNextLink(answer.headers.get("link"));
+      if (!more || batch.length === 0) break;
+    }
+    return items;
+  }
+
+  /** `data` as a list, or a clear error. */
+  list<T>(data: unknown, what: string): T[] {
+    if (!Array.isArray(data)) {
+      throw new HttpError(`${this.title}: GET ${what} answered something that is not a list`, {
+        status: 200,
+        kind: "parse",
+        retryable: true,
+      });
+    }
+    return data as T[];
+  }
+
+  /** The repository: default branch, full name. */
+  repository(): Promise<Repository> {
+    return this.send<Repository>("GET", this.path());
+  }
+}
