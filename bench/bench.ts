@@ -19,6 +19,7 @@
  *
  * ```sh
  * deno task bench [--runs 7] [--detect-runs 5] [--latency 50] [--interval 1] [--green-after 2500]
+ *                  [--max-minutes 10] [--samples]
  * ```
  *
  * @module
@@ -47,6 +48,8 @@ interface Options {
   intervalSeconds: number;
   greenAfterMs: number;
   maxMinutes: number;
+  /** Print every sample after the table. */
+  samples: boolean;
 }
 
 function readOptions(args: string[]): Options {
@@ -59,6 +62,7 @@ function readOptions(args: string[]): Options {
       interval: { type: "string", default: "1" },
       "green-after": { type: "string", default: "2500" },
       "max-minutes": { type: "string", default: "10" },
+      samples: { type: "boolean", default: false },
     },
   });
   const number = (name: keyof typeof values, min: number, max: number) => {
@@ -75,6 +79,7 @@ function readOptions(args: string[]): Options {
     intervalSeconds: number("interval", 0.05, 10),
     greenAfterMs: number("green-after", 0, 30_000),
     maxMinutes: number("max-minutes", 1, 60),
+    samples: values.samples === true,
   };
 }
 
@@ -133,7 +138,9 @@ async function timed(
   };
 }
 
-async function bench(options: Options): Promise<{ table: string; command: string }> {
+async function bench(
+  options: Options,
+): Promise<{ table: string; command: string; results: BenchResults }> {
   const root = await Deno.makeTempDir({ prefix: "pace-bench-" });
   await using server = new LeanServer({ latencyMs: options.latencyMs });
   try {
@@ -195,7 +202,7 @@ async function bench(options: Options): Promise<{ table: string; command: string
     };
     const cut = budget.exhausted ? "\n\n(stopped early: --max-minutes reached)" : "";
     const command = `deno run ${pace[0].flags.join(" ")} cli.ts ci wait SHA --config github.yaml`;
-    return { table: renderTable(results) + cut, command };
+    return { table: renderTable(results) + cut, command, results };
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -203,7 +210,8 @@ async function bench(options: Options): Promise<{ table: string; command: string
 
 if (import.meta.main) {
   const options = readOptions(Deno.args);
-  const { table, command } = await bench(options);
+  const { table, command, results } = await bench(options);
   console.log(table);
   console.log(`\nThe GitHub cold start, as timed: \`${command}\``);
+  if (options.samples) console.log(JSON.stringify(results, null, 1));
 }

@@ -9,6 +9,7 @@
  */
 
 import type { Outcome } from "./_core/guard.ts";
+import { refNameProblem } from "./branches.ts";
 import type { CiResult } from "./types.ts";
 
 /** The highest day number PACE accepts: far beyond any sprint, short of absurd paths. */
@@ -65,13 +66,28 @@ export const TRACKER_OUTCOMES: Record<string, Outcome> = {
   postHandoffComment: flagOnDay,
 };
 
-/** The branching side. */
+/** Refuse any of the first `count` arguments that is not a valid branch name. */
+function checkBranches(count: number) {
+  return (args: unknown[]) => {
+    for (const name of args.slice(0, count)) {
+      const problem = refNameProblem(name);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The branching side. Branch names are checked here, before any adapter code
+ * runs, so no platform — a registered one included — can send an invalid one.
+ */
 export const BRANCHING_OUTCOMES: Record<string, Outcome> = {
   getBranchSha: {
     empty: empty(undefined),
     settle: (value) => typeof value === "string" && value ? value : undefined,
+    check: checkBranches(1),
   },
-  createBranch: flag,
-  createPullRequest: text,
+  createBranch: { ...flag, check: checkBranches(2) },
+  createPullRequest: { ...text, check: checkBranches(2) },
   ensureHierarchy: flag,
 };

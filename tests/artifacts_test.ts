@@ -7,18 +7,30 @@
  */
 
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStrictEquals,
+  assertStringIncludes,
+} from "./_assert.ts";
 import {
   type ArtifactFile,
   collectReview,
+  countYamlAliases,
+  CUT_NOTE,
+  DEPTH_LIMIT,
   findBlocker,
   gateReport,
   handoffNote,
+  paceRootOf,
   parseArtifactText,
   readArtifact,
   readDay,
   readTicketRef,
   storyCard,
+  TEXT_LIMIT,
   toList,
   toText,
   writeTicketRef,
@@ -432,4 +444,60 @@ Deno.test("writeTicketRef rejects when the directory cannot be created", async (
     );
     assert(true);
   });
+});
+
+Deno.test("toText stays bounded on shared, deep and circular values", () => {
+  // A node listed twice, sixteen levels deep: 65 536 shared leaves, half a megabyte as JSON
+  // (kept small so that a regression fails here instead of exhausting memory).
+  let shared: unknown = ["lol"];
+  for (let i = 0; i < 16; i++) shared = [shared, shared];
+  const text = toText({ bomb: shared });
+  assert(text.length <= TEXT_LIMIT + CUT_NOTE.length, `${text.length} characters`);
+  assert(text.startsWith('{"bomb":[[[['));
+  assert(text.endsWith(CUT_NOTE));
+
+  let deep: unknown = "bottom";
+  for (let i = 0; i < DEPTH_LIMIT + 5; i++) deep = { d: deep };
+  const nested = toText(deep);
+  assert(!nested.includes("bottom"), "cut at the depth limit");
+  assertStringIncludes(nested, '"…"');
+
+  const loop: Record<string, unknown> = { name: "x" };
+  loop.self = loop;
+  loop.list = [loop];
+  assertStrictEquals(
+    toText(loop),
+    '{"name":"x","self":"[circular]","list":["[circular]"]}',
+  );
+
+  // A flat list of a long string repeated, and a flat mapping, are bounded too.
+  const long = "y".repeat(10_000);
+  assert(toText(Array(100).fill(long)).length <= TEXT_LIMIT + CUT_NOTE.length);
+  const wide = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, long]));
+  assert(toText(wide).endsWith(CUT_NOTE));
+  // Ordinary values are untouched.
+  assertStrictEquals(toText({ a: [1, "two", null, true] }), '{"a":[1,"two",null,true]}');
+  assertStrictEquals(toText("z".repeat(TEXT_LIMIT * 2)).length, TEXT_LIMIT * 2);
+});
+
+Deno.test("toList stops at its limit and says how many items were cut", () => {
+  const item = "w".repeat(300_000);
+  const list = toList(Array(10).fill(item));
+  assertStrictEquals(list.length, 4);
+  assertStrictEquals(list[3], "… 7 more item(s) cut");
+  assert(list.slice(0, 3).every((entry) => entry === item));
+});
+
+Deno.test("countYamlAliases counts aliases where a node starts, not stars in text", () => {
+  assertStrictEquals(countYamlAliases("a: *x\nb: [*x, *y]\n- *z\n? *k\n*top: 1\n{q: *r}"), 7);
+  assertStrictEquals(countYamlAliases("a: some *emphasis* here\nb: '*quoted'\n* bullet\n"), 0);
+  assertStrictEquals(countYamlAliases("a: **bold**"), 1);
+});
+
+Deno.test("paceRootOf: the nearest .pace ancestor, else the day directory's parent", () => {
+  assertStrictEquals(paceRootOf(join("repo", ".pace", "day-3")), join("repo", ".pace"));
+  assertStrictEquals(paceRootOf(join(".pace", "day-3")), ".pace");
+  assertStrictEquals(paceRootOf(join("/", "r", ".pace", "x", "day-3")), join("/", "r", ".pace"));
+  assertStrictEquals(paceRootOf(join("/", "tmp", "days", "day-3")), join("/", "tmp", "days"));
+  assertStrictEquals(paceRootOf("day-3"), ".");
 });

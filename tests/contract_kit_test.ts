@@ -247,7 +247,7 @@ Deno.test("kit: a method that answers a URL although its request failed fails", 
   });
 });
 
-Deno.test("kit: branching that sends invalid names to the server fails", async () => {
+Deno.test("kit: branching that would send invalid names never reaches its server (the guard refuses)", async () => {
   const definition = broken("kit-unchecked-branches", {
     branching: (real, context) => ({
       createBranch: async (branch, from) => {
@@ -256,10 +256,11 @@ Deno.test("kit: branching that sends invalid names to the server fails", async (
       },
     }),
   }, { env: ["KIT_SERVER_URL"] });
-  assertFailed(await runKit({ definition, setup: serverFixture() }), {
-    "branching: invalid branch names are refused without a request":
-      /createBranch \(new\) with "" sends no request/,
-  });
+  // The guard checks branch names before any adapter code runs: even this adapter,
+  // which posts whatever it is given, cannot send one, so the kit finds nothing to fail.
+  const report = await runKit({ definition, setup: serverFixture() });
+  assertFailed(report, {});
+  assert(report.passed.includes("branching: invalid branch names are refused without a request"));
 });
 
 Deno.test("kit: a pull request opened again on every call fails", async () => {

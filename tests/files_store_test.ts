@@ -158,20 +158,57 @@ Deno.test({
 });
 
 Deno.test({
-  name: "store: a FIFO or an oversized store is not read, nor rewritten",
+  name: "store: a FIFO is neither read nor rewritten, and nothing blocks",
   ignore: !canRun || !unix,
   fn: async () => {
     await withTempDir(async (dir) => {
-      const fifo = join(dir, "fifo.json");
+      const fifo = join(dir, "variables.json");
       assert((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
-      assertEquals(await readJsonStore(fifo), {});
-      await assertRejects(() => writeJsonStoreValue(fifo, "A", "1"), Error, "not a regular file");
-      const big = join(dir, "big.json");
-      await Deno.writeTextFile(big, `{"A": "${"x".repeat(1024 * 1024)}"}`);
-      assertEquals(await readJsonStore(big), {});
-      await assertRejects(() => writeJsonStoreValue(big, "B", "1"), Error, "over 1 MiB");
+      const script = join(dir, "fifo.ts");
+      const files = new URL("../platforms/_core/files.ts", import.meta.url).href;
+      await Deno.writeTextFile(
+        script,
+        [
+          `import { readJsonStore, writeJsonStoreValue } from ${JSON.stringify(files)};`,
+          "const read = await readJsonStore(Deno.args[0]);",
+          "const write = await writeJsonStoreValue(Deno.args[0], 'A', '1').then(",
+          "  () => 'written', (error) => String(error));",
+          "console.log(JSON.stringify({ read, write }));",
+        ].join("\n"),
+      );
+      // A regression blocks on the FIFO forever: the deadline kills it.
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--quiet",
+          "--no-prompt",
+          `--allow-read=${dir}`,
+          `--allow-write=${dir}`,
+          script,
+          fifo,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(10_000),
+      }).output();
+      const stderr = new TextDecoder().decode(output.stderr);
+      assertEquals([output.signal, output.code], [null, 0], stderr);
+      const { read, write } = JSON.parse(new TextDecoder().decode(output.stdout));
+      assertEquals(read, {});
+      assertMatch(write, /is not a regular file/);
     });
   },
+});
+
+Deno.test("store: an oversized store is not read, nor rewritten", async () => {
+  await withTempDir(async (dir) => {
+    const big = join(dir, "big.json");
+    const text = `{"A": "${"x".repeat(1024 * 1024)}"}`;
+    await Deno.writeTextFile(big, text);
+    assertEquals(Object.keys(await readJsonStore(big)), []);
+    await assertRejects(() => writeJsonStoreValue(big, "B", "1"), Error, "over 1 MiB");
+    assert(await Deno.readTextFile(big) === text, "left as it was");
+  });
 });
 
 Deno.test({

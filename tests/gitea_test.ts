@@ -11,6 +11,7 @@ import { permissionFlags, requiredPermissions } from "../platforms/permissions.t
 import { buildAdapter, registerPlatform, resolveContext } from "../platforms/registry.ts";
 import { testPlatformContract } from "../testing.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
+import { html } from "./servers/_base.ts";
 import { FakeGitea } from "./servers/gitea.ts";
 import { FAST, giteaRig } from "./servers/gitea/rig.ts";
 
@@ -273,6 +274,22 @@ Deno.test("gitea: the probe says what GITEA_URL must be when a web page answers"
   assertEquals(probe.ok, false);
   assertStringIncludes(probe.detail, "an HTML page (HTTP 404)");
   assertStringIncludes(probe.detail, "GITEA_URL is the instance's root");
+});
+
+Deno.test("gitea: the probe refuses a sign-in page and JSON that is no repository", async () => {
+  await using r = await giteaRig();
+  const probe = () => giteaPlatform.probe!(resolveContext(giteaPlatform, { env: r.env }));
+  r.gitea.on(
+    "GET",
+    /^\/repos\/[^/]+\/[^/]+$/,
+    () => html(200, "<!DOCTYPE html><title>Sign In</title>"),
+  );
+  const page = await probe();
+  assertEquals(page.ok, false);
+  assertStringIncludes(page.detail, "a body that is not JSON (HTTP 200)");
+  assert(!page.detail.includes("Sign In"), "the page itself is not echoed");
+  r.gitea.on("GET", /^\/repos\/[^/]+\/[^/]+$/, () => ({ status: 200, body: { status: "ok" } }));
+  assertStringIncludes((await probe()).detail, "JSON that is not a repository");
 });
 
 Deno.test("gitea: the probe reports missing settings without a request", async () => {

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getBranchingAdapter } from "../mod.ts";
+import { getBranchingAdapter, listPlatforms } from "../mod.ts";
 import { BAD_BRANCHES } from "../platforms/_contract/checks.ts";
 import { captureLogger, type CapturingLogger } from "../testing.ts";
 import {
@@ -64,6 +64,7 @@ const refsCreated = (gh: FakeGitHub) =>
 Deno.test("github branching: the adapter is GitHub's, listed with its branching side", async () => {
   await using r = await rig();
   assertEquals(r.branching.platform, "github");
+  assertEquals(listPlatforms().find((p) => p.name === "github")?.branching, true);
 });
 
 Deno.test("github branching: a present branch's head, an absent one undefined", async () => {
@@ -286,6 +287,28 @@ Deno.test("github branching: a pull request opened concurrently (422 already exi
   const url = await r.branching.createPullRequest("staging", "main", "T", "B");
   assertMatch(url, new RegExp(`/pull/${existing.number}$`));
   assertEquals(r.gh.pulls.length, 1);
+});
+
+Deno.test('github branching: a head without commits beyond its base (422 No commits between) is ""', async () => {
+  await using r = await rig();
+  r.gh.addBranch("staging", MAIN_SHA);
+  // GitHub refuses a pull request whose head adds nothing to its base.
+  r.gh.on("POST", /^\/pulls$/, () => ({
+    status: 422,
+    body: {
+      message: "Validation Failed",
+      errors: [{
+        resource: "PullRequest",
+        code: "custom",
+        message: "No commits between main and staging",
+      }],
+      documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+      status: "422",
+    },
+  }));
+  assertEquals(await r.branching.createPullRequest("staging", "main", "T", "B"), "");
+  assertStringIncludes(r.logger.text(), "No commits between main and staging");
+  assertEquals(r.gh.pulls.length, 0);
 });
 
 Deno.test("github branching: labels refused (no push access) are a warning; the pull request counts", async () => {

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getBranchingAdapter } from "../mod.ts";
+import { getBranchingAdapter, listPlatforms } from "../mod.ts";
 import { BAD_BRANCHES } from "../platforms/_contract/checks.ts";
 import { captureLogger, type CapturingLogger } from "../testing.ts";
 import {
@@ -62,9 +62,10 @@ const branchesCreated = (gl: FakeGitLab) =>
   gl.requests.filter((r) => r.method === "POST" && r.path.endsWith("/repository/branches"))
     .map((r) => r.body as { branch: string; ref: string });
 
-Deno.test("gitlab branching: the adapter is GitLab's", async () => {
+Deno.test("gitlab branching: the adapter is GitLab's, listed with its branching side", async () => {
   await using r = await rig();
   assertEquals(r.branching.platform, "gitlab");
+  assertEquals(listPlatforms().find((p) => p.name === "gitlab")?.branching, true);
 });
 
 Deno.test("gitlab branching: a present branch's head, an absent one undefined", async () => {

@@ -160,7 +160,7 @@ Deno.test("local branching: invalid names resolve empty, logged, and write no fi
     assertEquals(await filesUnder(root), [], "nothing written for a refused name");
     assertStringIncludes(
       logger.text(),
-      'error: [Local] getBranchSha failed: invalid branch name "a..b"',
+      'error: [Local] getBranchSha: invalid branch name "a..b"',
     );
     assertNotMatch(logger.text(), /branch ok from/, "no branch recorded from a bad parent");
   });

@@ -158,8 +158,6 @@ export interface RegularFileOptions {
   root?: string;
 }
 
-// `O_NOFOLLOW` refuses a link swapped in after the check, `O_NONBLOCK` keeps a
-// swapped-in FIFO from blocking the open. Both are 0 where the system lacks them.
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -170,6 +168,8 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return bytes;
 }
 
+// `O_NOFOLLOW` refuses a link swapped in after the check, `O_NONBLOCK` keeps a
+// swapped-in FIFO from blocking the open. Both are 0 where the system lacks them.
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 const CHUNK = 64 * 1024;
 
@@ -228,7 +228,8 @@ export async function readRegularFile(
         total += bytesRead;
       }
       if (total > options.limit) return refused("too-large");
-      // A parent directory swapped for a link while the file was opened.
+      // The identity check above already refuses a file reached through a
+      // directory swapped for a link; this also catches a swap while reading.
       if (options.root !== undefined && !await staysInside(path, options.root)) {
         return refused("outside");
       }
@@ -297,7 +298,8 @@ async function openStore(path: string): Promise<Deno.FsFile | undefined> {
       throw error;
     }
     // A link swapped in after the lstat was followed: drop it unwritten.
-    if (sameFile(await file.stat(), before)) return file;
+    const same = await file.stat().then((info) => sameFile(info, before), () => false);
+    if (same) return file;
     file.close();
     return undefined;
   }

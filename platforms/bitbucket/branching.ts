@@ -15,7 +15,6 @@
 import { HttpError } from "../_core/http.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { BaseBranchingAdapter } from "../base.ts";
-import { refNameProblem } from "../branches.ts";
 import type { ResolvedContext } from "../types.ts";
 import { BitbucketConnection, BODY_LIMIT, webUrl } from "./connection.ts";
 import {
@@ -36,11 +35,6 @@ const MAX_TITLE = 255;
 /** Caps on the labels listed in a description. */
 const MAX_LABEL = 50;
 const MAX_LABELS = 20;
-
-function checkBranch(name: string, role: string): void {
-  const problem = refNameProblem(name);
-  if (problem) throw new Error(`${role}: ${problem}`);
-}
 
 function oneLine(text: unknown, max: number): string {
   return String(text ?? "").replace(/\s+/g, " ").trim().slice(0, max);
@@ -111,7 +105,6 @@ export class BitbucketBranchingAdapter extends BaseBranchingAdapter {
 
   /** The branch's head commit (`target.hash`); `undefined` when Bitbucket has no such branch. */
   async getBranchSha(branch: string): Promise<string | undefined> {
-    checkBranch(branch, "branch");
     return await this.#head(branch);
   }
 
@@ -121,8 +114,6 @@ export class BitbucketBranchingAdapter extends BaseBranchingAdapter {
    * this runs (a concurrent run) counts as made.
    */
   async createBranch(newBranch: string, fromBranch: string): Promise<boolean> {
-    checkBranch(newBranch, "new branch");
-    checkBranch(fromBranch, "parent branch");
     const what = `branch ${newBranch}`;
     try {
       await ensureItem<string>({
@@ -163,8 +154,6 @@ export class BitbucketBranchingAdapter extends BaseBranchingAdapter {
     body: string,
     labels: string[] = [],
   ): Promise<string> {
-    checkBranch(head, "head");
-    checkBranch(base, "base");
     const what = `pull request ${head} → ${base}`;
     let pull: PullRequest;
     try {

@@ -11,7 +11,7 @@ import { reviewPlan } from "../_pace/plans.ts";
 import { toMarkdown } from "../_pace/markdown.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../types.ts";
-import { BODY_LIMIT, GiteaConnection, PAGE_LIMIT } from "./connection.ts";
+import { BODY_LIMIT, GiteaConnection } from "./connection.ts";
 import { ensurePull } from "./pulls.ts";
 import { classifyStatuses, type CommitStatus } from "./statuses.ts";
 
@@ -49,6 +49,7 @@ function variableProblem(name: unknown): string | undefined {
 export class GiteaCIAdapter extends BaseCIAdapter {
   /** The registered platform name: `gitea` or `forgejo`. */
   readonly platform: string;
+  /** Gitea and Forgejo runners name the step's summary file as GitHub's do. */
   protected override readonly summaryFileVariable = "GITHUB_STEP_SUMMARY";
   readonly #gitea: GiteaConnection;
 
@@ -97,25 +98,17 @@ export class GiteaCIAdapter extends BaseCIAdapter {
   async #lookOnce(sha: string, signal: AbortSignal): Promise<CiSnapshot> {
     const gitea = this.#gitea;
     const path = gitea.path(`commits/${encodeURIComponent(sha)}/status`);
-    const statuses: CommitStatus[] = [];
-    for (let page = 1; page <= STATUS_PAGES; page++) {
-      const answer = await gitea.http.request<{ statuses?: CommitStatus[] | null }>("GET", path, {
-        query: { page, limit: PAGE_LIMIT },
-        signal,
-      });
-      if (typeof answer.data !== "object" || answer.data === null) {
-        throw new HttpError(`${gitea.title}: the combined status is not an object`, {
-          status: answer.status,
-          kind: "parse",
-          retryable: true,
-        });
-      }
-      // A commit without statuses is answered with `statuses: null`.
-      const batch = gitea.list<CommitStatus>(answer.data.statuses ?? [], path);
-      statuses.push(...batch);
-      const total = Number(answer.headers.get("x-total-count") ?? 0);
-      if (batch.length === 0 || !(statuses.length < total)) break;
-    }
+    // A commit without statuses is answered with `statuses: null`.
+    const statuses = await gitea.all<CommitStatus>(
+      path,
+      {},
+      signal,
+      STATUS_PAGES,
+      (data) =>
+        typeof data === "object" && data !== null
+          ? (data as { statuses?: unknown }).statuses ?? []
+          : data,
+    );
     return classifyStatuses(statuses);
   }
 

@@ -12,18 +12,24 @@ import type { ResolvedContext } from "../types.ts";
 import { readGiteaSettings } from "./settings.ts";
 
 /** The largest page Gitea serves by default (`MAX_RESPONSE_ITEMS`). */
-export const PAGE_LIMIT = 50;
+const PAGE_LIMIT = 50;
 const MAX_PAGES = 50;
-/** Stay well under Gitea's body limits (issue bodies are a MEDIUMTEXT or more). */
-export const BODY_LIMIT = 60_000;
+/**
+ * Bodies are cut here: Gitea stores long text, but an agent's runaway
+ * artifact should make no huge issue — and a body reads the same as on GitHub.
+ */
+export const BODY_LIMIT = 65_000;
 
 /** Query parameters of one request. */
 export type Query = NonNullable<JsonRequest["query"]>;
 
 /** A repository as `GET /repos/{owner}/{repo}` answers (the fields PACE reads). */
 export interface Repository {
+  /** `owner/repo`. */
   full_name: string;
+  /** Where review pull requests go; empty in a repository without commits. */
   default_branch: string;
+  /** Whether it has no commit yet. */
   empty?: boolean;
 }
 
@@ -85,14 +91,16 @@ export class GiteaConnection {
   /**
    * Every page of a list, `limit=50`: more pages while `X-Total-Count` says
    * more items exist (a server may serve smaller pages than asked), else
-   * while `Link` names a next page. An answer that is not a list is an error,
-   * never "nothing found": reading it as empty would create a duplicate.
+   * while `Link` names a next page. `pick` finds the list in an answer that
+   * wraps it. An answer that is not a list is an error, never "nothing
+   * found": reading it as empty would create a duplicate.
    */
   async all<T>(
     path: string,
     query: Query = {},
     signal?: AbortSignal,
     maxPages = MAX_PAGES,
+    pick: (data: unknown) => unknown = (data) => data,
   ): Promise<T[]> {
     const items: T[] = [];
     for (let page = 1; page <= maxPages; page++) {
@@ -100,7 +108,7 @@ export class GiteaConnection {
         query: { ...query, page, limit: PAGE_LIMIT },
         signal,
       });
-      const batch = this.list<T>(answer.data, path);
+      const batch = this.list<T>(pick(answer.data), path);
       items.push(...batch);
       const total = Number(answer.headers.get("x-total-count") ?? NaN);
       const more = Number.isFinite(total)

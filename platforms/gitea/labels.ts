@@ -19,7 +19,9 @@ export const LABEL_COLOR = "#5319e7";
 
 /** A label as Gitea answers it (the fields PACE reads). */
 export interface GiteaLabel {
+  /** What issues and pull requests reference it by. */
   id: number;
+  /** Its name, e.g. `pace-hold`. */
   name: string;
 }
 
@@ -64,7 +66,9 @@ export class GiteaLabels {
         return byName;
       });
       // A failed read is not kept: the next call asks again.
-      loading.catch(() => this.#known === loading && (this.#known = undefined));
+      loading.catch(() => {
+        if (this.#known === loading) this.#known = undefined;
+      });
       this.#known = loading;
     }
     return this.#known;

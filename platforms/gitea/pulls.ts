@@ -15,19 +15,29 @@ import type { GiteaConnection } from "./connection.ts";
 
 /** A pull request as Gitea answers it (the fields PACE reads). */
 export interface GiteaPull {
+  /** Its index, shared with issues. */
   number: number;
+  /** Its web page. */
   html_url: string;
+  /** `open` or `closed` (a merged one is closed). */
   state: string;
+  /** Whether it was merged. */
   merged?: boolean;
+  /** The branch it brings. */
   head?: { ref?: string };
+  /** The branch it goes into. */
   base?: { ref?: string };
 }
 
 /** What opens a pull request. */
 export interface PullInput {
+  /** The branch it brings. */
   head: string;
+  /** The branch it goes into. */
   base: string;
+  /** Its title (Gitea requires one). */
   title: string;
+  /** Its description, markdown. */
   body: string;
   /** Label ids, resolved by the caller. */
   labels?: () => Promise<number[]>;
@@ -35,6 +45,7 @@ export interface PullInput {
   acceptMerged?: boolean;
   /** For the log: `review PR for day 14`. */
   what: string;
+  /** Where the create and the re-look are logged. */
   logger: Logger;
 }
 

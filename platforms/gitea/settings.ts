@@ -27,13 +27,17 @@ export const GITEA_ENV = [
 
 /** Gitea's settings, read once; `problems` lists what keeps them from working. */
 export interface GiteaSettings {
+  /** `GITEA_TOKEN`, registered as a secret. */
   token: string;
   /** The instance's web root, sub-path included: `https://git.example.com/gitea`. */
   webUrl: string;
   /** `webUrl/api/v1`. */
   apiUrl: string;
+  /** The repository's owner (a user or an organisation). */
   owner: string;
+  /** The repository's name. */
   repo: string;
+  /** Unset required variables by name; invalid ones as a sentence naming them. */
   problems: string[];
 }
 

@@ -11,12 +11,17 @@ import type { CiSnapshot } from "../types.ts";
 
 /** A commit status as Gitea answers it (its state is in `status`). */
 export interface CommitStatus {
+  /** Instance-wide id: higher is newer. */
   id?: number;
   /** `pending`, `success`, `error`, `failure`, `warning` (and `skipped` on newer versions). */
   status: string;
+  /** What reported it: `ci/woodpecker/push/test`, `build / test (push)`. */
   context: string;
+  /** The run's page. */
   target_url?: string | null;
+  /** When it was first reported. */
   created_at?: string;
+  /** When it was last updated. */
   updated_at?: string;
 }
 

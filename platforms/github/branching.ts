@@ -17,7 +17,6 @@
 import { HttpError } from "../_core/http.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { BaseBranchingAdapter } from "../base.ts";
-import { refNameProblem } from "../branches.ts";
 import type { ResolvedContext } from "../types.ts";
 import { BODY_LIMIT, type Data, GitHubConnection } from "./connection.ts";
 
@@ -30,11 +29,6 @@ type PullRequest = Pick<Data<"GET /repos/{owner}/{repo}/pulls">[number], "number
 const TITLE_LIMIT = 256;
 const LABELS_HINT = "labelling a pull request needs push access to the repository " +
   '(a token with "pull-requests: write" or "issues: write")';
-
-function checkBranch(name: string): void {
-  const problem = refNameProblem(name);
-  if (problem) throw new Error(problem);
-}
 
 /** The labels asked for: strings, trimmed, non-empty, each once. */
 function cleanLabels(labels: unknown): string[] {
@@ -74,14 +68,11 @@ export class GitHubBranchingAdapter extends BaseBranchingAdapter {
 
   /** The branch's head commit; `undefined` when it does not exist. */
   getBranchSha(branch: string): Promise<string | undefined> {
-    checkBranch(branch);
     return this.#head(branch);
   }
 
   /** Create `newBranch` at `fromBranch`'s head, unless it exists (then it is left where it is). */
   async createBranch(newBranch: string, fromBranch: string): Promise<boolean> {
-    checkBranch(newBranch);
-    checkBranch(fromBranch);
     const gh = this.#gh;
     await ensureItem({
       what: `branch ${newBranch}`,
@@ -121,8 +112,6 @@ export class GitHubBranchingAdapter extends BaseBranchingAdapter {
     body: string,
     labels: string[] = [],
   ): Promise<string> {
-    checkBranch(head);
-    checkBranch(base);
     const gh = this.#gh;
     const what = `pull request ${head} → ${base}`;
     const pull = await ensureItem<PullRequest>({

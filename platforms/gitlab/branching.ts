@@ -16,7 +16,6 @@
 import { HttpError } from "../_core/http.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { BaseBranchingAdapter } from "../base.ts";
-import { refNameProblem } from "../branches.ts";
 import type { ResolvedContext } from "../types.ts";
 import { BODY_LIMIT, GitLabConnection } from "./connection.ts";
 
@@ -39,11 +38,6 @@ interface MergeRequest {
 /** GitLab refuses longer merge request titles. */
 const TITLE_LIMIT = 255;
 const ROLE_HINT = "the token's user needs at least the Developer role (and the api scope)";
-
-function checkBranch(name: string): void {
-  const problem = refNameProblem(name);
-  if (problem) throw new Error(problem);
-}
 
 /** The labels asked for: strings, trimmed, non-empty, each once. GitLab splits on commas. */
 function cleanLabels(labels: unknown): string[] {
@@ -84,14 +78,11 @@ export class GitLabBranchingAdapter extends BaseBranchingAdapter {
 
   /** The branch's head commit; `undefined` when it does not exist. */
   getBranchSha(branch: string): Promise<string | undefined> {
-    checkBranch(branch);
     return this.#head(branch);
   }
 
   /** Create `newBranch` at `fromBranch`'s head, unless it exists (then it is left where it is). */
   async createBranch(newBranch: string, fromBranch: string): Promise<boolean> {
-    checkBranch(newBranch);
-    checkBranch(fromBranch);
     const gl = this.#gl;
     await ensureItem({
       what: `branch ${newBranch}`,
@@ -128,8 +119,6 @@ export class GitLabBranchingAdapter extends BaseBranchingAdapter {
     body: string,
     labels: string[] = [],
   ): Promise<string> {
-    checkBranch(head);
-    checkBranch(base);
     const gl = this.#gl;
     const wanted = cleanLabels(labels);
     const what = `merge request ${head} → ${base}`;
@@ -160,7 +149,8 @@ export class GitLabBranchingAdapter extends BaseBranchingAdapter {
           },
         });
         this.logger.info(`${what}: opened ${created.web_url}`);
-        const dropped = wanted.filter((label) => !(created.labels ?? []).includes(label));
+        const has = new Set((created.labels ?? []).map((label) => label.toLowerCase()));
+        const dropped = wanted.filter((label) => !has.has(label.toLowerCase()));
         if (dropped.length) {
           this.logger.warn(
             `${what}: GitLab dropped the labels ${dropped.join(", ")}; ${ROLE_HINT}`,

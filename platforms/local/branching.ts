@@ -7,7 +7,6 @@
  * @module
  */
 
-import { refNameProblem } from "../branches.ts";
 import { BaseBranchingAdapter } from "../base.ts";
 import { localPullRequestFile, paceDirOf } from "../_pace/names.ts";
 import { createOnce, labelsLine } from "./files.ts";
@@ -17,11 +16,6 @@ const MAX_TITLE = 256;
 const MAX_BODY = 65_000;
 const MAX_LABEL = 50;
 const MAX_LABELS = 20;
-
-function checkBranch(name: string): void {
-  const problem = refNameProblem(name);
-  if (problem) throw new Error(problem);
-}
 
 /** One line of at most `max` characters: a title or label cannot start a section of its own. */
 function oneLine(text: unknown, max: number): string {
@@ -63,15 +57,12 @@ export class LocalBranchingAdapter extends BaseBranchingAdapter {
   readonly platform = "local";
 
   /** `local` for any valid name: there is no remote to ask. */
-  getBranchSha(branch: string): Promise<string | undefined> {
-    checkBranch(branch);
+  getBranchSha(_branch: string): Promise<string | undefined> {
     return Promise.resolve("local");
   }
 
   /** Nothing to create without a remote: logged, `true`. */
   createBranch(newBranch: string, fromBranch: string): Promise<boolean> {
-    checkBranch(newBranch);
-    checkBranch(fromBranch);
     this.logger.info(`branch ${newBranch} from ${fromBranch}: recorded only (no remote)`);
     return Promise.resolve(true);
   }
@@ -84,8 +75,6 @@ export class LocalBranchingAdapter extends BaseBranchingAdapter {
     body: string,
     labels: string[] = [],
   ): Promise<string> {
-    checkBranch(head);
-    checkBranch(base);
     const path = localPullRequestFile(paceDirOf(this.context.repoRoot), head, base);
     const written = await createOnce(
       path,

@@ -29,6 +29,8 @@ export interface CaseResult {
   ms: number;
   /** The module most likely responsible when it failed. */
   suspect?: string;
+  /** More about a failure (what the faulted run resolved); not grouped on. */
+  detail?: string;
   /** Peak RSS in kB, for cases run in a child process. */
   childPeakKb?: number;
 }
