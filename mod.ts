@@ -92,4 +92,5 @@ export { GITHUB_API_VERSION, GITHUB_DEFAULT_API_URL, githubPlatform } from "./pl
 export { BITBUCKET_DEFAULT_API_URL, bitbucketPlatform } from "./platforms/bitbucket.ts";
 export { JIRA_ISSUE_DEFAULTS, jiraPlatform } from "./platforms/jira.ts";
 export { jenkinsPlatform } from "./platforms/jenkins.ts";
+export { forgejoPlatform, giteaPlatform } from "./platforms/gitea.ts";
 export { GITLAB_DEFAULT_URL, gitlabPlatform } from "./platforms/gitlab.ts";

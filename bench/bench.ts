@@ -18,8 +18,8 @@
  * bench stopped after `--max-minutes`; loopback only.
  *
  * ```sh
- * deno task bench [--runs 7] [--detect-runs 5] [--latency 50] [--interval 1] [--green-after 2500]
- *                  [--max-minutes 10] [--samples]
+ * deno task bench [--runs 15] [--detect-runs 5] [--latency 50] [--interval 1] [--green-after 2500]
+ *                  [--max-minutes 10] [--samples] [--help]
  * ```
  *
  * @module
@@ -37,6 +37,15 @@ import {
 import { type ProcessRun, procText, runProcess } from "./process.ts";
 import { type BenchPlatform, LeanServer } from "./server.ts";
 import { type BenchResults, type Contestant, renderTable, type Sample } from "./table.ts";
+
+const USAGE = `deno task bench [options]
+  --runs N          cold starts per contestant, and runs of the other rows (default 15)
+  --detect-runs N   waits that see CI turn green (default 5)
+  --latency MS      delay of every answer (default 50)
+  --interval S      poll interval of the detection waits (default 1)
+  --green-after MS  CI turns green this long after the first poll (default 2500)
+  --max-minutes N   start no run after this (default 10)
+  --samples         print every sample as JSON after the table`;
 
 const PLATFORMS: BenchPlatform[] = ["github", "gitlab", "bitbucket", "jenkins"];
 const MANY_CHECK_RUNS = 1000;
@@ -56,15 +65,20 @@ function readOptions(args: string[]): Options {
   const { values } = parseArgs({
     args,
     options: {
-      runs: { type: "string", default: "7" },
+      runs: { type: "string", default: "15" },
       "detect-runs": { type: "string", default: "5" },
       latency: { type: "string", default: "50" },
       interval: { type: "string", default: "1" },
       "green-after": { type: "string", default: "2500" },
       "max-minutes": { type: "string", default: "10" },
       samples: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
   const number = (name: keyof typeof values, min: number, max: number) => {
     const value = Number(values[name]);
     if (!Number.isFinite(value) || value < min || value > max) {
@@ -84,11 +98,10 @@ function readOptions(args: string[]): Options {
 }
 
 async function machineLine(yardstick: string | undefined): Promise<string> {
-  const read = procText;
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(await read("/proc/cpuinfo"))?.[1]?.trim() ??
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(await procText("/proc/cpuinfo"))?.[1]?.trim() ??
     Deno.build.arch;
-  const kernel = (await read("/proc/sys/kernel/osrelease")).trim();
-  const load = (await read("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  const kernel = (await procText("/proc/sys/kernel/osrelease")).trim();
+  const load = (await procText("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
   return [
     `${cpu}, ${navigator.hardwareConcurrency} CPUs`,
     `${Deno.build.os}${kernel ? ` ${kernel}` : ""}`,
@@ -148,6 +161,7 @@ async function bench(
     const python = await findPython();
     const yardstick = python ? yardstickRunner(server, root, python) : undefined;
     const floors = await floorRunners(root, python);
+    const machine = await machineLine(python?.version);
     const contestants: (Runner & { result: Contestant })[] = [
       ...pace,
       ...(yardstick ? [yardstick] : []),
@@ -191,7 +205,7 @@ async function bench(
     }
 
     const results: BenchResults = {
-      machine: await machineLine(python?.version),
+      machine,
       latencyMs: options.latencyMs,
       intervalSeconds,
       greenAfterMs,

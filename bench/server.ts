@@ -106,11 +106,6 @@ export class LeanServer implements AsyncDisposable {
     }
   }
 
-  /** The `github.token`-like secret the server hands out (for the yardstick). */
-  get token(): string {
-    return TOKEN;
-  }
-
   /** Stop serving; held answers end at once. */
   async close(): Promise<void> {
     this.#closing.abort();

@@ -7,7 +7,11 @@
  */
 
 import { parseArgs } from "node:util";
-import { SHA_PATTERN } from "../platforms/_core/poll.ts";
+import {
+  MAX_TIMEOUT_MINUTES,
+  MIN_POLL_SECONDS,
+  SHA_PATTERN,
+} from "../platforms/_core/wait_limits.ts";
 import { MAX_DAY } from "../platforms/_outcomes.ts";
 
 /** A mistake on the command line or in the setup: exit 2, one line on stderr. */
@@ -36,10 +40,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   version: { type: "boolean", help: "print the version of pace" },
 };
 
-/** The longest `ci wait` that makes sense: a day. */
-export const MAX_TIMEOUT_MINUTES = 1440;
-/** The shortest poll interval a platform should be asked to bear. */
-export const MIN_POLL_SECONDS = 0.05;
+export { MAX_TIMEOUT_MINUTES, MIN_POLL_SECONDS };
 export { MAX_DAY };
 
 /** `--day N`, shared by most commands. */

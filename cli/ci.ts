@@ -5,7 +5,6 @@
  * @module
  */
 
-import { gateReport, readArtifact } from "../platforms/_pace/artifacts.ts";
 import { artifactFile, paceDirOf } from "../platforms/_pace/names.ts";
 import { getPlatform, isSecretName, secretVariables } from "../platforms/registry.ts";
 import type { CiResult, WaitProgress } from "../platforms/types.ts";
@@ -196,6 +195,8 @@ export const ciGroup: CommandGroup = {
       async run(ctx) {
         const day = dayOption(ctx.values);
         const ci = ciAdapter(ctx);
+        // The artifact readers load only for the command that reads an artifact.
+        const { gateReport, readArtifact } = await import("../platforms/_pace/artifacts.ts");
         const file = await readArtifact(artifactFile(dayDir(ctx, day), "gate"));
         if (file.exists && file.problem) ctx.logger.warn(file.problem);
         const report = gateReport(file);

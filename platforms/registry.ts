@@ -15,6 +15,7 @@ import { guardAdapter, type Outcome } from "./_core/guard.ts";
 import { BRANCHING_OUTCOMES, CI_OUTCOMES, TRACKER_OUTCOMES } from "./_outcomes.ts";
 import { bitbucketPlatform } from "./bitbucket.ts";
 import { githubPlatform } from "./github.ts";
+import { forgejoPlatform, giteaPlatform } from "./gitea.ts";
 import { gitlabPlatform } from "./gitlab.ts";
 import { jenkinsPlatform } from "./jenkins.ts";
 import { jiraPlatform } from "./jira.ts";
@@ -351,6 +352,8 @@ const BUILTINS: readonly PlatformDefinition[] = [
   bitbucketPlatform,
   jenkinsPlatform,
   jiraPlatform,
+  giteaPlatform,
+  forgejoPlatform,
 ];
 
 for (const definition of BUILTINS) {

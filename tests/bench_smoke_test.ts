@@ -10,7 +10,13 @@ import { captureLogger } from "../testing.ts";
 import { findPython, paceRunner, yardstickRunner } from "../bench/contestants.ts";
 import { runProcess } from "../bench/process.ts";
 import { BENCH_SHA, type BenchPlatform, LeanServer } from "../bench/server.ts";
-import { type BenchResults, median, renderTable, type Sample } from "../bench/table.ts";
+import {
+  type BenchResults,
+  median,
+  pairedRatio,
+  renderTable,
+  type Sample,
+} from "../bench/table.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
 
 const PLATFORMS: BenchPlatform[] = ["github", "gitlab", "bitbucket", "jenkins"];
@@ -137,6 +143,9 @@ Deno.test("bench table: medians, one row per run, ratios beside their targets", 
   assertEquals(median([3, 1, 2]), 2);
   assertEquals(median([4, 1, 3, 2]), 2);
   assert(Number.isNaN(median([])));
+  // Run i of each side was made right after the other: each pair is one ratio.
+  const at = (...ms: number[]) => ms.map((v) => ({ ms: v, requests: 0, notModified: 0 }));
+  assertEquals(pairedRatio(at(50, 300, 60), at(100, 400, 200), "ms"), 0.5);
   const results: BenchResults = {
     machine: "Test CPU, 2 CPUs",
     latencyMs: 50,

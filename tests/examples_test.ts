@@ -10,6 +10,8 @@ Deno.test("every example config loads, and selects what its name says", async ()
   const expected: Record<string, [string, string]> = {
     "local.yaml": ["local", "local"],
     "github.yaml": ["github", "github"],
+    "gitea.yaml": ["gitea", "gitea"],
+    "gitea-jira.yaml": ["gitea", "jira"],
     "legacy-type.yaml": ["github", "github"],
     "gitlab.yaml": ["gitlab", "gitlab"],
     "bitbucket.yaml": ["bitbucket", "bitbucket"],

@@ -285,5 +285,7 @@ Deno.test("every built-in platform is registered, with its sides", () => {
     "bitbucket:ci+tracker",
     "jenkins:ci",
     "jira:+tracker",
+    "gitea:ci+tracker",
+    "forgejo:ci+tracker",
   ]);
 });

@@ -11,8 +11,6 @@
  * @module
  */
 
-import { constants } from "node:fs";
-import { open as openNode } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 
 /** Whether `path` exists (a refused permission counts as absent). */
@@ -170,7 +168,15 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 
 // `O_NOFOLLOW` refuses a link swapped in after the check, `O_NONBLOCK` keeps a
 // swapped-in FIFO from blocking the open. Both are 0 where the system lacks them.
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+// Loaded on the first read: `node:fs` costs milliseconds at startup a `ci wait` never needs.
+async function nodeOpen() {
+  const [{ constants }, { open }] = await Promise.all([
+    import("node:fs"),
+    import("node:fs/promises"),
+  ]);
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+  return (path: string) => open(path, flags);
+}
 const CHUNK = 64 * 1024;
 
 type Identity = { dev: number | null; ino: number | null };
@@ -210,7 +216,7 @@ export async function readRegularFile(
     if (info.size > options.limit) return refused("too-large");
     let handle;
     try {
-      handle = await openNode(path, READ_FLAGS);
+      handle = await (await nodeOpen())(path);
     } catch (error) {
       if ((error as { code?: string }).code === "ELOOP") return refused("symlink");
       throw error;

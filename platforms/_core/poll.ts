@@ -7,10 +7,8 @@
  */
 
 import { HttpError, sleep as defaultSleep } from "./http.ts";
+import { MAX_TIMEOUT_MINUTES, SHA_PATTERN } from "./wait_limits.ts";
 import type { CiConclusion, CiProbe, CiResult, Logger, Secrets, WaitOptions } from "../types.ts";
-
-/** A full or short commit SHA: 7 to 40 hex characters. */
-export const SHA_PATTERN: RegExp = /^[0-9a-f]{7,40}$/i;
 
 /** Inputs of {@linkcode pollCi}. */
 export interface PollInput {
@@ -24,8 +22,6 @@ export interface PollInput {
 }
 
 const DEFAULT_TIMEOUT_MINUTES = 15;
-/** A day: longer timers overflow (a 40 000-minute wait would end at once). */
-export const MAX_TIMEOUT_MINUTES = 1440;
 const DEFAULT_INTERVAL_SECONDS = 20;
 
 function positive(value: number | undefined, fallback: number): number {

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { isRecord } from "../_core/json.ts";
 import { basename, dirname, normalize, sep } from "node:path";
 import { parseYaml, YamlSyntaxError } from "../_core/yaml.ts";
 import { readRegularFile, type RefusalReason } from "../_core/files.ts";
@@ -54,11 +55,6 @@ export const MAX_YAML_ALIASES = 100;
 /** The most values a document with aliases may expand to, each alias counted as a full copy. */
 export const MAX_YAML_VALUES = 100_000;
 
-/** Whether `value` is a YAML mapping (a plain object). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function describeKind(value: unknown): string {
   if (value === null || value === undefined) return "holds no YAML data";
   if (Array.isArray(value)) return "is a list, not a mapping";
@@ -74,6 +70,8 @@ const ALIAS_LEAD = new Set(["\n", "-", "?", ":", "[", "{", ","]);
  * (line start, after `- `, `? `, `: `, `[`, `{` or `,`). It may count a few
  * that are not (inside a block scalar), never misses one, and runs in one pass.
  */
+export { isRecord };
+
 export function countYamlAliases(text: string): number {
   let count = 0;
   for (let i = text.indexOf("*"); i !== -1; i = text.indexOf("*", i + 1)) {

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 
 /** EN DASH (U+2013), used in review period ranges: `Days 1–14`. */
@@ -78,7 +77,12 @@ export function cutCodePoints(text: string, max: number): string {
 
 /** A short, stable hash of `text`: the first 10 hex digits of its SHA-256. */
 function shortHash(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 10);
+  // FNV-1a (64 bit): stable and cheap; a cryptographic hash would load node:crypto at startup.
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of UTF8.encode(text)) {
+    hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, "0").slice(0, 10);
 }
 
 /** Characters a slug keeps as they are; everything else is written `~hh` per UTF-8 byte. */

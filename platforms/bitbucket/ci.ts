@@ -8,8 +8,7 @@
 
 import { HttpError } from "../_core/http.ts";
 import { ensureItem } from "../_pace/ensure.ts";
-import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/markdown.ts";
+import { loadReviewTools } from "../_pace/review_tools.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, ResolvedContext, WaitOptions } from "../types.ts";
 import { bbqlString, BitbucketConnection, BODY_LIMIT, webUrl } from "./connection.ts";
@@ -56,6 +55,7 @@ export class BitbucketCIAdapter extends BaseCIAdapter {
   /** Open (or find) the review PR for a human-gate day; its URL. */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const bb = this.#bb;
+    const { reviewPlan, toMarkdown } = await loadReviewTools();
     const plan = await reviewPlan(day, this.path(paceDir), this.logger, contextNote);
     let main = "the main branch";
     try {

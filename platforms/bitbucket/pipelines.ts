@@ -45,7 +45,9 @@ export async function lookAtPipelines(
   sha: string,
   signal: AbortSignal,
 ): Promise<CiSnapshot> {
-  const web = await bb.webRepoUrl(signal);
+  // The repository's page (read once, then cached) goes out with the first page of pipelines.
+  const webUrl = bb.webRepoUrl(signal);
+  webUrl.catch(() => {});
   const want = sha.toLowerCase();
   const full = want.length === 40;
   const query = {
@@ -66,7 +68,7 @@ export async function lookAtPipelines(
     // Newest first: once a page holds a match, older pages cannot hold a newer one.
     if (!full && batch.some((p) => commitMatches(p.target?.commit?.hash, want))) break;
   }
-  return classifyPipelines(seen, want, web);
+  return classifyPipelines(seen, want, await webUrl);
 }
 
 /**

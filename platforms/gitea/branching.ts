@@ -3,7 +3,8 @@
  * read with `GET …/branches/{branch}` and created with `POST …/branches`
  * from the parent's name, pull requests found by base and head and opened
  * with their labels by id. A branch name is one path segment
- * (`release%2Fv2.0`), checked as a git ref name before any request.
+ * (`release%2Fv2.0`); the registry's guard has checked it as a git ref name
+ * before any of this runs.
  *
  * @module
  */
@@ -11,16 +12,10 @@
 import { HttpError } from "../_core/http.ts";
 import { ensureItem } from "../_pace/ensure.ts";
 import { BaseBranchingAdapter } from "../base.ts";
-import { refNameProblem } from "../branches.ts";
 import type { ResolvedContext } from "../types.ts";
 import { BODY_LIMIT, GiteaConnection } from "./connection.ts";
 import { GiteaLabels } from "./labels.ts";
 import { ensurePull } from "./pulls.ts";
-
-function checkBranch(name: string): void {
-  const problem = refNameProblem(name);
-  if (problem) throw new Error(problem);
-}
 
 /**
  * Branches and pull requests on Gitea. Build it with
@@ -50,7 +45,6 @@ export class GiteaBranchingAdapter extends BaseBranchingAdapter {
 
   /** The branch's head commit; `undefined` when it does not exist. */
   async getBranchSha(branch: string): Promise<string | undefined> {
-    checkBranch(branch);
     const gitea = this.#gitea;
     const found = await gitea.find<{ commit?: { id?: unknown } }>(
       gitea.path(`branches/${encodeURIComponent(branch)}`),
@@ -61,8 +55,6 @@ export class GiteaBranchingAdapter extends BaseBranchingAdapter {
 
   /** Create `newBranch` at `fromBranch`'s head; an existing branch is left where it is. */
   async createBranch(newBranch: string, fromBranch: string): Promise<boolean> {
-    checkBranch(newBranch);
-    checkBranch(fromBranch);
     const gitea = this.#gitea;
     await ensureItem({
       what: `branch ${newBranch}`,
@@ -96,8 +88,6 @@ export class GiteaBranchingAdapter extends BaseBranchingAdapter {
     body: string,
     labels: string[] = [],
   ): Promise<string> {
-    checkBranch(head);
-    checkBranch(base);
     const names = Array.isArray(labels) ? labels.filter((l) => typeof l === "string" && l) : [];
     const pull = await ensurePull(this.#gitea, {
       head,

@@ -6,9 +6,7 @@
  */
 
 import { HttpError } from "../_core/http.ts";
-import { ensureItem } from "../_pace/ensure.ts";
-import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/markdown.ts";
+import { loadReviewTools } from "../_pace/review_tools.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../types.ts";
 import { BODY_LIMIT, type Data, GitHubConnection, PER_PAGE } from "./connection.ts";
@@ -60,6 +58,7 @@ export class GitHubCIAdapter extends BaseCIAdapter {
   /** Open (or find) the review PR for a human-gate day; its URL. */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const gh = this.#gh;
+    const { reviewPlan, toMarkdown, ensureItem } = await loadReviewTools();
     const plan = await reviewPlan(day, this.path(paceDir), this.logger, contextNote);
     const find = async () => {
       const pulls = await gh.all(

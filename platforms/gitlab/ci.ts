@@ -8,9 +8,7 @@
  */
 
 import { HttpError } from "../_core/http.ts";
-import { ensureItem } from "../_pace/ensure.ts";
-import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/markdown.ts";
+import { loadReviewTools } from "../_pace/review_tools.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../types.ts";
 import { BODY_LIMIT, GitLabConnection } from "./connection.ts";
@@ -62,6 +60,7 @@ export class GitLabCIAdapter extends BaseCIAdapter {
   /** Open (or find) the open review MR for a human-gate day; its URL. */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const gl = this.#gl;
+    const { reviewPlan, toMarkdown, ensureItem } = await loadReviewTools();
     const plan = await reviewPlan(day, this.path(paceDir), this.logger, contextNote);
     const find = async () => {
       const open = await gl.all<MergeRequest>(gl.path("merge_requests"), {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isRecord } from "../_pace/artifacts.ts";
+import { isRecord } from "../_core/json.ts";
 import type { CiConclusion, CiSnapshot } from "../types.ts";
 
 /** How many of the job's newest builds one poll reads. */

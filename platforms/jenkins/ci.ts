@@ -9,7 +9,6 @@
 
 import { readJsonStore, writeJsonStoreValue, writeText } from "../_core/files.ts";
 import { jenkinsSummaryFile, jenkinsVariablesFile, paceDirOf } from "../_pace/names.ts";
-import { writeReviewFile } from "../_pace/review_file.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, ResolvedContext, WaitOptions } from "../types.ts";
 import {
@@ -68,6 +67,7 @@ export class JenkinsCIAdapter extends BaseCIAdapter {
    */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const dir = this.path(paceDir || paceDirOf(this.context.repoRoot));
+    const { writeReviewFile } = await import("../_pace/review_file.ts");
     const path = await writeReviewFile(day, dir, this.logger, contextNote);
     this.logger.info(`review PR for day ${day}: ${path} (Jenkins has no pull requests)`);
     return path;

@@ -1,21 +1,15 @@
-import { planNetworkCases, runNetworkCase } from "./faults.ts";
-import { pool } from "./bound.ts";
-import { type CaseResult, failureList, matrixTable, peakKb, SKIPPED } from "./report.ts";
-const [platform, ...faults] = Deno.args;
-const plans = await planNetworkCases({
-  platforms: [platform],
-  faults: faults.length ? faults : undefined,
-  light: true,
-});
-console.log(plans.length, "plans");
+import { runSpec } from "./fuzz.ts";
+import { failureList, matrixTable, peakKb } from "./report.ts";
+const spec = JSON.parse(Deno.args[0]);
 const t = performance.now();
-const results =
-  (await pool(plans.map((p) => () => runNetworkCase(p)), Number(Deno.env.get("POOL") ?? 24)))
-    .filter((r): r is CaseResult => r !== SKIPPED);
-console.log(matrixTable(results, "faults"));
+const results = await runSpec(spec);
+console.log(matrixTable(results, spec.matrix === "files" ? "faults" : spec.matrix));
 console.log(failureList(results));
-for (const r of results.filter((r) => !r.ok).slice(0, 30)) {
-  console.log(r.name, r.op, r.problems.join(" | "), r.detail);
+if (Deno.args.includes("-v")) {
+  for (const r of results.filter((r) => !r.ok)) {
+    console.log(" ", r.name, r.op, r.problems.join(" | "), r.detail ?? "");
+  }
 }
-console.log("ms", Math.round(performance.now() - t), "peak", peakKb());
+const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 12).map((r) => `${r.name}/${r.op}=${r.ms}`); console.log(slowest.join("  "));
+console.log("ms", Math.round(performance.now() - t), "peak", peakKb(), "cases", results.length);
 Deno.exit(0);

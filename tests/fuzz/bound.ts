@@ -17,7 +17,7 @@ export type Settled<T> =
 /** Await `work`, but no longer than `ms`. */
 export async function settle<T>(work: () => Promise<T>, ms: number): Promise<Settled<T>> {
   const started = performance.now();
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const hung = new Promise<"hung">((resolve) => timer = setTimeout(() => resolve("hung"), ms));
   try {
     const value = await Promise.race([work(), hung]);

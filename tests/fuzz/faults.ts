@@ -150,7 +150,8 @@ export async function runNetworkCase(plan: FaultPlan): Promise<CaseResult | type
     const first = await settle(() => op.run(rig), bound);
     injector.disarm();
     if (!injector.fired) return SKIPPED;
-    let firstValue: unknown = undefined;
+    // A run that never resolved returned nothing the re-run could match.
+    let firstValue: unknown = "";
     if (first.state === "rejected") problems.push(`rejected: ${describeError(first.error)}`);
     else if (first.state === "hung") problems.push(`did not settle within ${bound} ms`);
     else {

@@ -25,6 +25,8 @@ export interface CaseResult {
   duplicates: number;
   /** Secret matrix: sinks that held a secret in any form. */
   leaks: number;
+  /** Secret matrix: sinks scanned. */
+  checks?: number;
   /** Milliseconds the case took. */
   ms: number;
   /** The module most likely responsible when it failed. */
@@ -81,7 +83,7 @@ export function totals(results: readonly CaseResult[], childPeak: number): Total
     faults: { tried: of("faults").length, ok: of("faults").filter((r) => r.ok).length },
     inputs: { tried: of("inputs").length, ok: of("inputs").filter((r) => r.ok).length },
     secrets: {
-      tried: secretCases.length,
+      tried: secretCases.reduce((n, r) => n + (r.checks ?? 1), 0),
       leaks: secretCases.reduce((n, r) => n + r.leaks, 0),
     },
     duplicates: results.reduce((n, r) => n + r.duplicates, 0),
@@ -136,8 +138,11 @@ export function matrixTable(results: readonly CaseResult[], matrix: Matrix): str
         const good = matrix === "secrets"
           ? here.reduce((n, r) => n + r.leaks, 0)
           : here.filter((r) => r.ok).length;
-        const bad = matrix === "secrets" ? good > 0 : good < here.length;
-        cell = `${good}/${here.length}${bad ? " !" : ""}`;
+        const of = matrix === "secrets"
+          ? here.reduce((n, r) => n + (r.checks ?? 1), 0)
+          : here.length;
+        const bad = matrix === "secrets" ? good > 0 : good < of;
+        cell = `${good}/${of}${bad ? " !" : ""}`;
       }
       line += pad(cell, col);
     }

@@ -64,8 +64,10 @@ export interface ServerSide {
   seedCi(sha: string): void;
   /** Create a branch on the fake. */
   addBranch(name: string): void;
-  /** The platform's own paths, as a request path below the mount starts. */
+  /** The repository's own paths, as a request path below the mount starts. */
   scope: RegExp;
+  /** The platform's path structure with any repository in it (one segment per coordinate). */
+  shape: RegExp;
 }
 
 /** Options of a rig. */
@@ -76,6 +78,8 @@ export interface RigOptions {
   env?: Record<string, string | undefined>;
   /** Skip writing the sample `.pace/`. */
   empty?: boolean;
+  /** Jira's flavour. Default cloud. */
+  jiraMode?: "cloud" | "datacenter";
 }
 
 /** One platform under test. */
@@ -125,7 +129,7 @@ export async function startRig(platform: string, options: RigOptions = {}): Prom
   await Deno.mkdir(root);
   await Deno.mkdir(outside);
   const paceDir = options.empty ? join(root, ".pace") : await writeSamplePace(root);
-  const remote = platform === "local" ? undefined : await forgeRig(platform, options.token);
+  const remote = platform === "local" ? undefined : await forgeRig(platform, options);
   const local: LocalState = localState(root, paceDir);
   const env: Record<string, string | undefined> = { ...remote?.env, ...options.env };
   const logger = captureLogger();

@@ -13,14 +13,15 @@ import { FakeGitHub } from "../servers/github.ts";
 import { FakeGitLab } from "../servers/gitlab.ts";
 import { FakeJenkins } from "../servers/jenkins.ts";
 import { FakeJira } from "../servers/jira.ts";
-import type { ServerSide, StateView } from "./rigs.ts";
+import type { RigOptions, ServerSide, StateView } from "./rigs.ts";
 import { storyPrefix } from "./ops.ts";
 
 /** The Jenkins job every case waits on. */
 export const JENKINS_JOB = "Team Alpha/app";
 
 /** Start the fake of `platform`. */
-export async function forgeRig(platform: string, token?: string): Promise<ServerSide> {
+export async function forgeRig(platform: string, options: RigOptions = {}): Promise<ServerSide> {
+  const token = options.token;
   switch (platform) {
     case "github":
       return github(token);
@@ -31,7 +32,7 @@ export async function forgeRig(platform: string, token?: string): Promise<Server
     case "jenkins":
       return jenkins(token);
     case "jira":
-      return jira(token);
+      return jira(token, options.jiraMode);
     case "gitea":
     case "forgejo":
       return gitea(platform, token);
@@ -71,6 +72,7 @@ async function github(token?: string): Promise<ServerSide> {
     seedCi: (sha) => gh.addCheckRun(sha, { name: "build", conclusion: "success" }),
     addBranch: (name) => gh.addBranch(name),
     scope: /^\/(repos\/octo\/pace-demo|repositories\/1296269)(\/|$)/,
+    shape: /^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)(\/|$)/,
   };
 }
 
@@ -100,6 +102,7 @@ function gitlab(token?: string): ServerSide {
     seedCi: (sha) => void gl.addPipeline({ sha, status: "success" }),
     addBranch: (name) => void gl.branches.add(name),
     scope: /^\/projects\/(pace-group%2Fsub%2Fpace-demo|4242)(\/|$)/,
+    shape: /^\/projects\/[^/]+(\/|$)/,
   };
 }
 
@@ -136,6 +139,7 @@ async function bitbucket(token?: string): Promise<ServerSide> {
     seedCi: (sha) => void bb.addPipeline({ commit: sha, status: "SUCCESSFUL" }),
     addBranch: (name) => void bb.branches.add(name),
     scope: /^\/repositories\/pace-team\/pace-demo(\/|$)/,
+    shape: /^\/repositories\/[^/]+\/[^/]+(\/|$)/,
   };
 }
 
@@ -168,12 +172,13 @@ function jenkins(token?: string): ServerSide {
     seedCi: (sha) => void jk.addBuild(JENKINS_JOB, { sha, result: "SUCCESS" }),
     addBranch: () => {},
     scope: /^\/(job\/Team%20Alpha\/job\/app(\/|$)|crumbIssuer\/)/,
+    shape: /^\/((job\/[^/]+\/)+|crumbIssuer\/)/,
   };
 }
 
-function jira(token?: string): ServerSide {
-  // Cloud, with its search lagging writes by one search, as Jira Cloud's does.
-  const jr = FakeJira.start({ mode: "cloud", token, searchLag: 1 });
+function jira(token?: string, mode: "cloud" | "datacenter" = "cloud"): ServerSide {
+  // Cloud's search lags writes by one search, as Jira Cloud's does.
+  const jr = FakeJira.start({ mode, token, searchLag: mode === "cloud" ? 1 : 0 });
   const titles = () => jr.issues.map((i) => i.summary);
   const done = (status: string) => status === "Done" || status === "Won't Do";
   const view: StateView = {
@@ -188,15 +193,18 @@ function jira(token?: string): ServerSide {
     server: jr,
     env: {
       JIRA_URL: jr.url,
-      JIRA_EMAIL: jr.email,
+      ...(mode === "cloud" ? { JIRA_EMAIL: jr.email } : {}),
       JIRA_TOKEN: jr.token,
       JIRA_PROJECT_KEY: "PACE",
     },
-    secrets: [jr.token, `${jr.email}:${jr.token}`, base64(`${jr.email}:${jr.token}`)],
+    secrets: mode === "cloud"
+      ? [jr.token, `${jr.email}:${jr.token}`, base64(`${jr.email}:${jr.token}`)]
+      : [jr.token],
     view,
     seedCi: () => {},
     addBranch: () => {},
-    scope: /^\/rest\/api\/3\//,
+    scope: /^\/rest\/api\/[23]\//,
+    shape: /^\/rest\/api\/[23]\//,
   };
 }
 
@@ -238,5 +246,6 @@ function gitea(platform: string, token?: string): ServerSide {
     },
     addBranch: (name) => void gt.addBranch(name),
     scope: /^\/repos\/pace-org\/pace-demo(\/|$)/,
+    shape: /^\/repos\/[^/]+\/[^/]+(\/|$)/,
   };
 }
