@@ -10,6 +10,7 @@ import { loadConfig } from "../config/config.ts";
 import { ConfigError } from "../config/errors.ts";
 import { currentDir, processEnv } from "../platforms/_core/env.ts";
 import { broaderThanNeeded, requiredPermissions } from "../platforms/permissions.ts";
+import { knownSecrets } from "../platforms/registry.ts";
 import {
   GLOBAL_OPTIONS,
   type OptionSpec,
@@ -152,7 +153,11 @@ async function run(args: string[], io: CliIo, out: Output): Promise<number> {
  * });
  * ```
  */
-export async function main(args: string[], io: CliIo): Promise<number> {
+export async function main(args: string[], raw: CliIo): Promise<number> {
+  // Nothing printed on stdout (results, values, `--json`) carries a known secret.
+  // Stderr is the redacting loggers' own, and carries the CI's mask commands.
+  const secrets = knownSecrets(raw.env ?? processEnv());
+  const io: CliIo = { ...raw, stdout: (text) => raw.stdout(secrets.redact(text)) };
   const out: Output = {
     io,
     json: args.includes("--json"),

@@ -67,6 +67,11 @@ export abstract class AdapterCore {
     return this.context.env;
   }
 
+  /** `text` with every known secret masked: for what the adapter writes to a file. */
+  protected redacted(text: string): string {
+    return this.context.secrets.redact(text);
+  }
+
   /** Resolve a path against the repository root. */
   protected path(path: string): string {
     return isAbsolute(path) ? path : resolve(this.context.repoRoot, path);
@@ -129,13 +134,13 @@ export abstract class BaseCIAdapter extends AdapterCore implements CIAdapter {
       ? envValue(this.env, this.summaryFileVariable)
       : undefined;
     if (runnerFile) {
-      if (await appendCapped(runnerFile, markdown)) {
+      if (await appendCapped(runnerFile, this.redacted(markdown))) {
         this.logger.warn(`job summary truncated to the 1 MiB limit of ${this.summaryFileVariable}`);
       }
       return true;
     }
     const path = summaryFile(this.context.repoRoot);
-    await writeText(path, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+    await writeText(path, this.redacted(markdown.endsWith("\n") ? markdown : `${markdown}\n`));
     this.logger.info(`job summary written to ${path}`);
     return true;
   }

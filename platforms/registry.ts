@@ -24,6 +24,7 @@ import type {
   AdapterContext,
   BranchingAdapter,
   CIAdapter,
+  Env,
   PaceConfig,
   PlatformDefinition,
   ResolvedContext,
@@ -191,6 +192,20 @@ export function secretVariables(definition: PlatformDefinition): string[] {
 }
 
 /**
+ * A registry of every registered platform's secret values in `env`, not only
+ * one platform's: a local tracker's file must not quote the GitHub token an
+ * agent pasted into an artifact either. A variable the process may not read
+ * is simply unset.
+ */
+export function knownSecrets(env: Env, also?: PlatformDefinition): SecretRegistry {
+  const secrets = new SecretRegistry();
+  for (const definition of [...(also ? [also] : []), ...definitions.values()]) {
+    for (const name of secretVariables(definition)) secrets.add(env[name]);
+  }
+  return secrets;
+}
+
+/**
  * Fill in every default of an {@linkcode AdapterContext} for one platform.
  * Every secret variable of the definition is registered before the adapter
  * exists, so its value is masked even if the adapter never registers it.
@@ -199,9 +214,8 @@ export function resolveContext(
   definition: PlatformDefinition,
   context: AdapterContext = {},
 ): ResolvedContext {
-  const secrets = new SecretRegistry();
   const env = context.env ?? processEnv();
-  for (const name of secretVariables(definition)) secrets.add(env[name]);
+  const secrets = knownSecrets(env, definition);
   return {
     env,
     repoRoot: resolve(context.repoRoot ?? currentDir()),

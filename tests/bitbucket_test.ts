@@ -452,6 +452,15 @@ Deno.test("bitbucket wait: 404 (unknown repository, or pipelines) and 403 end at
   }
 });
 
+Deno.test("bitbucket wait: one `null` answer for the repository is not cached for the wait", async () => {
+  await using r = await rig();
+  r.bb.addPipeline({ commit: SHA, status: "SUCCESSFUL" });
+  r.bb.script({ path: /^\/repositories\/[^/]+\/[^/]+$/, status: 200, body: null, times: 1 });
+  const result = r.keep(await r.ci.waitForCommitCi(SHA, fast));
+  assertEquals(result.conclusion, "success");
+  assertEquals(r.bb.pendingScripts, 0);
+});
+
 Deno.test("bitbucket wait: 429 with Retry-After is waited out", async () => {
   await using r = await rig();
   r.bb.addPipeline({ commit: SHA, status: "SUCCESSFUL" });

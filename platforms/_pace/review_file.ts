@@ -16,11 +16,12 @@ export async function writeReviewFile(
   day: number,
   paceDir: string,
   logger: Logger,
-  contextNote?: string,
+  contextNote: string | undefined,
+  redact: (text: string) => string,
 ): Promise<string> {
   const plan = await reviewPlan(day, paceDir, logger, contextNote);
   return await createOnce(
     reviewPrFile(paceDir, day),
-    () => toMarkdown(plan.doc, { includeTitle: true }),
+    () => redact(toMarkdown(plan.doc, { includeTitle: true })),
   );
 }

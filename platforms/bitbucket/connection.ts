@@ -8,6 +8,7 @@
  */
 
 import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
+import { isRecord } from "../_core/json.ts";
 import type { ResolvedContext } from "../types.ts";
 import { type BitbucketCredential, unauthorizedHint } from "./credentials.ts";
 import { readBitbucketSettings } from "./settings.ts";
@@ -194,7 +195,18 @@ export class BitbucketConnection {
   /** The repository (fetched once per adapter; a failure is asked again next time). */
   repository(signal?: AbortSignal): Promise<Repository> {
     if (!this.#repository) {
-      const pending = this.request<Repository>("GET", [], { signal });
+      // An answer that is not a repository (`null`, say) is an error, never cached:
+      // one bad answer must not fail every later poll of the wait.
+      const pending = this.request<Repository>("GET", [], { signal }).then((repo) => {
+        if (!isRecord(repo)) {
+          throw new HttpError(`Bitbucket: the repository answer is not a repository`, {
+            status: 200,
+            kind: "parse",
+            retryable: true,
+          });
+        }
+        return repo;
+      });
       this.#repository = pending;
       pending.catch(() => {
         if (this.#repository === pending) this.#repository = undefined;

@@ -68,7 +68,7 @@ export class JenkinsCIAdapter extends BaseCIAdapter {
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const dir = this.path(paceDir || paceDirOf(this.context.repoRoot));
     const { writeReviewFile } = await import("../_pace/review_file.ts");
-    const path = await writeReviewFile(day, dir, this.logger, contextNote);
+    const path = await writeReviewFile(day, dir, this.logger, contextNote, (t) => this.redacted(t));
     this.logger.info(`review PR for day ${day}: ${path} (Jenkins has no pull requests)`);
     return path;
   }
@@ -108,7 +108,7 @@ export class JenkinsCIAdapter extends BaseCIAdapter {
   /** Write `jenkins-summary.md` in the repository root; archive it as a build artifact. */
   override async writeJobSummary(markdown: string): Promise<boolean> {
     const path = jenkinsSummaryFile(this.context.repoRoot);
-    await writeText(path, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+    await writeText(path, this.redacted(markdown.endsWith("\n") ? markdown : `${markdown}\n`));
     this.logger.info(`job summary written to ${path} (archive it as a build artifact)`);
     return true;
   }
@@ -116,7 +116,11 @@ export class JenkinsCIAdapter extends BaseCIAdapter {
   /** Set a variable in `jenkins-variables.json` (other keys kept, corrupt JSON replaced). */
   override async setVariable(name: string, value: string): Promise<boolean> {
     if (typeof name !== "string" || !name.trim()) throw new Error("a variable needs a name");
-    await writeJsonStoreValue(jenkinsVariablesFile(this.context.repoRoot), name, String(value));
+    await writeJsonStoreValue(
+      jenkinsVariablesFile(this.context.repoRoot),
+      name,
+      this.redacted(String(value)),
+    );
     return true;
   }
 

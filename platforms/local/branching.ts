@@ -78,7 +78,10 @@ export class LocalBranchingAdapter extends BaseBranchingAdapter {
     const path = localPullRequestFile(paceDirOf(this.context.repoRoot), head, base);
     const written = await createOnce(
       path,
-      () => pullRequestText(head, base, title, body, Array.isArray(labels) ? labels : []),
+      () =>
+        this.redacted(
+          pullRequestText(head, base, title, body, Array.isArray(labels) ? labels : []),
+        ),
     );
     this.logger.info(`pull request ${head} → ${base}: ${written}`);
     return written;

@@ -34,7 +34,7 @@ export class LocalCIAdapter extends BaseCIAdapter {
   /** Open (or find) the review PR for a human-gate day; its URL or path, `""` on failure. */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const dir = this.path(paceDir || paceDirOf(this.context.repoRoot));
-    const path = await writeReviewFile(day, dir, this.logger, contextNote);
+    const path = await writeReviewFile(day, dir, this.logger, contextNote, (t) => this.redacted(t));
     this.logger.info(`review PR for day ${day}: ${path}`);
     return path;
   }
@@ -51,7 +51,11 @@ export class LocalCIAdapter extends BaseCIAdapter {
   /** Set a variable; `false` (logged) on failure. */
   override async setVariable(name: string, value: string): Promise<boolean> {
     if (!name) throw new Error("a variable needs a name");
-    await writeJsonStoreValue(variablesFile(this.context.repoRoot), name, String(value));
+    await writeJsonStoreValue(
+      variablesFile(this.context.repoRoot),
+      name,
+      this.redacted(String(value)),
+    );
     return true;
   }
 

@@ -47,7 +47,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     const plan = await escalationPlan(day, dir, this.logger, holdReason);
     const path = await createOnce(
       escalationFile(dir),
-      () => toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels),
+      () => this.redacted(toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels)),
     );
     this.logger.info(`escalation for day ${day}: ${path}`);
     return path;
@@ -59,7 +59,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     if (!plan) return "";
     const path = await createOnce(
       advisoryFile(paceDirOf(this.context.repoRoot), day, agent),
-      () => toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels),
+      () => this.redacted(toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels)),
     );
     this.logger.info(`advisory for day ${day} (${agent}): ${path}`);
     return path;
@@ -75,7 +75,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     const plan = await storyPlan(day, dir, this.logger);
     const path = await createOnce(
       storyTicketFile(dir),
-      () => toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels),
+      () => this.redacted(toMarkdown(plan.doc, { includeTitle: true }) + labelsLine(plan.labels)),
     );
     await writeTicketRef(dir, { url: path, id: path, platform: "local" });
     this.logger.info(`story ticket for day ${day}: ${path}`);
@@ -110,7 +110,7 @@ export class LocalTrackerAdapter extends BaseTrackerAdapter {
     const dir = this.path(dayDir);
     const doc = await handoffPlan(day, dir, this.logger);
     const path = handoffCommentFile(dir);
-    await writeText(path, toMarkdown(doc, { includeTitle: true }));
+    await writeText(path, this.redacted(toMarkdown(doc, { includeTitle: true })));
     this.logger.info(`handoff comment for day ${day}: ${path}`);
     return true;
   }

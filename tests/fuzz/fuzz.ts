@@ -20,7 +20,7 @@
 
 import { pool } from "./bound.ts";
 import { type ChildOutcome, type ChildSpec, RESULT_PREFIX, runChild } from "./children.ts";
-import { planNetworkCases, runNetworkCase } from "./faults.ts";
+import { NETWORK_FAULTS, planNetworkCases, runNetworkCase } from "./faults.ts";
 import { planFileCases, runFileCase } from "./file_faults.ts";
 import { INPUTS, planInputCases, runInputCase } from "./inputs.ts";
 import {
@@ -40,7 +40,7 @@ const ENTRY = new URL(import.meta.url).pathname;
 
 /** Run the cases of `spec` here, `jobs` at a time (slow ones all at once). */
 export async function runSpec(spec: ChildSpec): Promise<CaseResult[]> {
-  const jobs = spec.jobs ?? 6;
+  const jobs = spec.jobs ?? 8;
   const keep = (results: (CaseResult | typeof SKIPPED)[]) =>
     results.filter((r): r is CaseResult => r !== SKIPPED);
   const filter = { names: spec.names, heavy: spec.heavy, light: spec.light };
@@ -56,7 +56,7 @@ export async function runSpec(spec: ChildSpec): Promise<CaseResult[]> {
       const slow = plans.filter((p) => p.fault.slow);
       const quick = plans.filter((p) => !p.fault.slow);
       const [a, b] = await Promise.all([
-        pool(slow.map((p) => () => runNetworkCase(p)), 48),
+        pool(slow.map((p) => () => runNetworkCase(p)), 24),
         pool(quick.map((p) => () => runNetworkCase(p)), jobs),
       ]);
       return keep([...a, ...b]);
@@ -74,6 +74,20 @@ export async function runSpec(spec: ChildSpec): Promise<CaseResult[]> {
   }
 }
 
+/**
+ * The network faults in groups, one child each: the slow ones together (they
+ * wait, all at once), the others a few at a time, so that no child runs so
+ * many cases that its own bookkeeping weighs on its peak RSS.
+ */
+function faultGroups(only?: string[]): string[][] {
+  const wanted = NETWORK_FAULTS.filter((f) => !f.heavy && (!only || only.includes(f.name)));
+  const slow = wanted.filter((f) => f.slow).map((f) => f.name);
+  const quick = wanted.filter((f) => !f.slow).map((f) => f.name);
+  const groups = slow.length ? [slow] : [];
+  for (let i = 0; i < quick.length; i += 6) groups.push(quick.slice(i, i + 6));
+  return groups;
+}
+
 /** The children of a full run over `platforms`. */
 export function planChildren(
   platforms: string[],
@@ -86,7 +100,9 @@ export function planChildren(
     const remote = platform !== "local";
     const stores = platform === "local" || platform === "jenkins";
     if (matrices.includes("faults")) {
-      if (remote) specs.push({ matrix: "faults", platform, light: true, names: only });
+      if (remote) {
+        for (const names of faultGroups(only)) specs.push({ matrix: "faults", platform, names });
+      }
       if (remote) specs.push({ matrix: "faults", platform, heavy: true, names: only, jobs: 1 });
       if (stores) specs.push({ matrix: "files", platform, light: true, names: only });
       if (stores) specs.push({ matrix: "files", platform, heavy: true, names: only, jobs: 1 });
@@ -153,7 +169,7 @@ function parse(args: string[]): Options | { child: ChildSpec } {
     matrices: list("matrix") ?? ["faults", "inputs", "secrets"],
     only: list("only"),
     verbose: args.includes("--verbose"),
-    children: Number(value("children") ?? 3),
+    children: Number(value("children") ?? 4),
   };
 }
 

@@ -124,6 +124,9 @@ export function createExchanger(options: HttpOptions): Exchanger {
     let method = (init?.method ?? request?.method ?? "GET").toUpperCase();
     let body: BodyInit | null | undefined = init?.body ?? (request ? await request.text() : null);
     if (body === "") body = null;
+    // A body is built from agent text, which may quote a token: no registered
+    // secret leaves the process in one, in any of its encodings.
+    if (typeof body === "string") body = secrets.redact(body);
     const callerSignal = init?.signal ?? request?.signal ?? undefined;
     const started = Date.now();
     const remaining = () => budget - (Date.now() - started);
