@@ -53,8 +53,15 @@ export const bitbucketPlatform: PlatformDefinition = {
       bitbucketIssues(new BitbucketConnection(context)),
     );
   },
-  branching: async (context) =>
-    new (await import("./bitbucket/branching.ts")).BitbucketBranchingAdapter(context),
+  branching: async (context) => {
+    const [{ ForgeBranching }, { bitbucketBranches }, { BitbucketConnection }] = await Promise.all([
+      import("./_pace/forge_branching.ts"),
+      import("./bitbucket/branching.ts"),
+      import("./bitbucket/connection.ts"),
+    ]);
+    const api = bitbucketBranches(new BitbucketConnection(context));
+    return new ForgeBranching(context, "bitbucket", api);
+  },
   probe: async (context) => {
     const problems = readBitbucketSettings(context.env).problems;
     if (problems.length) return { ok: false, detail: problems.join("; ") };

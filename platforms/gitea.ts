@@ -36,8 +36,15 @@ function giteaDefinition(name: string, title: string): PlatformDefinition {
       const api = giteaIssues(new GiteaConnection(context, title), context.logger);
       return new ForgeTracker(context, name, api);
     },
-    branching: async (context) =>
-      new (await import("./gitea/branching.ts")).GiteaBranchingAdapter(context, name, title),
+    branching: async (context) => {
+      const [{ ForgeBranching }, { giteaBranches }, { GiteaConnection }] = await Promise.all([
+        import("./_pace/forge_branching.ts"),
+        import("./gitea/branching.ts"),
+        import("./gitea/connection.ts"),
+      ]);
+      const api = giteaBranches(new GiteaConnection(context, title), title, context.logger);
+      return new ForgeBranching(context, name, api);
+    },
     probe: async (context) => {
       const problems = readGiteaSettings(context.env).problems;
       if (problems.length) return { ok: false, detail: problems.join("; ") };

@@ -61,8 +61,14 @@ export const githubPlatform: PlatformDefinition = {
     ]);
     return new ForgeTracker(context, "github", gitHubIssues(new GitHubConnection(context)));
   },
-  branching: async (context) =>
-    new (await import("./github/branching.ts")).GitHubBranchingAdapter(context),
+  branching: async (context) => {
+    const [{ ForgeBranching }, { gitHubBranches }, { GitHubConnection }] = await Promise.all([
+      import("./_pace/forge_branching.ts"),
+      import("./github/branching.ts"),
+      import("./github/connection.ts"),
+    ]);
+    return new ForgeBranching(context, "github", gitHubBranches(new GitHubConnection(context)));
+  },
   probe: async (context) => {
     const problems = readGitHubSettings(context.env).problems;
     if (problems.length) return { ok: false, detail: problems.join("; ") };

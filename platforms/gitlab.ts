@@ -47,8 +47,14 @@ export const gitlabPlatform: PlatformDefinition = {
     ]);
     return new ForgeTracker(context, "gitlab", gitLabIssues(new GitLabConnection(context)));
   },
-  branching: async (context) =>
-    new (await import("./gitlab/branching.ts")).GitLabBranchingAdapter(context),
+  branching: async (context) => {
+    const [{ ForgeBranching }, { gitLabBranches }, { GitLabConnection }] = await Promise.all([
+      import("./_pace/forge_branching.ts"),
+      import("./gitlab/branching.ts"),
+      import("./gitlab/connection.ts"),
+    ]);
+    return new ForgeBranching(context, "gitlab", gitLabBranches(new GitLabConnection(context)));
+  },
   probe: async (context) => {
     const problems = readGitLabSettings(context.env).problems;
     if (problems.length) return { ok: false, detail: problems.join("; ") };

@@ -286,10 +286,10 @@ Deno.test("gitea: the probe refuses a sign-in page and JSON that is no repositor
   );
   const page = await probe();
   assertEquals(page.ok, false);
-  assertStringIncludes(page.detail, "a body that is not JSON (HTTP 200)");
+  assertStringIncludes(page.detail, "an HTML page (HTTP 200)");
   assert(!page.detail.includes("Sign In"), "the page itself is not echoed");
   r.gitea.on("GET", /^\/repos\/[^/]+\/[^/]+$/, () => ({ status: 200, body: { status: "ok" } }));
-  assertStringIncludes((await probe()).detail, "JSON that is not a repository");
+  assertStringIncludes((await probe()).detail, "did not answer as Gitea's API does");
 });
 
 Deno.test("gitea: the probe reports missing settings without a request", async () => {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type CaseResult, peakKb, rssKb } from "./report.ts";
+import { type CaseResult, memoryOf } from "./report.ts";
 
 /** The flags `deno task fuzz` runs with; children get the same. */
 export const FLAGS = [
@@ -77,15 +77,18 @@ export async function runChild(
   }).spawn();
   let peak = 0;
   let failure: string | undefined;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, peakKb(child.pid));
-    const rss = rssKb(child.pid);
-    if (rss > KILL_RSS_KB && !failure) {
-      failure = `RSS ${Math.round(rss / 1024)} MB: killed`;
-      peak = Math.max(peak, rss);
+  let sampling = false;
+  const sampler = setInterval(async () => {
+    if (sampling) return;
+    sampling = true;
+    const memory = await memoryOf(child.pid);
+    sampling = false;
+    peak = Math.max(peak, memory.peakKb);
+    if (memory.rssKb > KILL_RSS_KB && !failure) {
+      failure = `RSS ${Math.round(memory.rssKb / 1024)} MB: killed`;
       kill(child);
     }
-  }, 50);
+  }, 100);
   const timer = setTimeout(() => {
     failure ??= `still running after ${limitMs} ms: killed`;
     kill(child);

@@ -123,13 +123,16 @@ async function snapshot(path: string): Promise<string | undefined> {
   }
 }
 
-/** Undo the fault: a FIFO is opened for reading first, so a writer blocked on it returns. */
+/**
+ * Undo the fault. A FIFO is first opened read-write, which never blocks and
+ * releases whoever is blocked opening it (reader or writer).
+ */
 async function restore(path: string, saved: string | undefined): Promise<void> {
   try {
     const info = await Deno.lstat(path);
     if (!info.isFile && !info.isDirectory && !info.isSymlink) {
-      const reader = await Deno.open(path, { read: true });
-      reader.close();
+      const end = await Deno.open(path, { read: true, write: true });
+      end.close();
     }
   } catch {
     // Gone already.
@@ -220,6 +223,6 @@ export async function runFileCase(
     duplicates,
     leaks: 0,
     ms: Math.round(performance.now() - started),
-    suspect: ok ? undefined : suspectFor(platform, op.name, problems),
+    suspect: ok ? undefined : suspectFor(platform, fault.name, problems),
   };
 }

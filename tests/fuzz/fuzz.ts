@@ -27,20 +27,20 @@ import {
   type CaseResult,
   failureList,
   matrixTable,
+  memoryOf,
   passed,
-  peakKb,
   SKIPPED,
   summaryLine,
   totals,
 } from "./report.ts";
-import { fuzzPlatforms } from "./rigs.ts";
+import { fuzzPlatforms, unfuzzedPlatforms } from "./rigs.ts";
 import { planSecretCases } from "./secrets.ts";
 
 const ENTRY = new URL(import.meta.url).pathname;
 
 /** Run the cases of `spec` here, `jobs` at a time (slow ones all at once). */
 export async function runSpec(spec: ChildSpec): Promise<CaseResult[]> {
-  const jobs = spec.jobs ?? 8;
+  const jobs = spec.jobs ?? 12;
   const keep = (results: (CaseResult | typeof SKIPPED)[]) =>
     results.filter((r): r is CaseResult => r !== SKIPPED);
   const filter = { names: spec.names, heavy: spec.heavy, light: spec.light };
@@ -148,6 +148,14 @@ function childFailure(outcome: ChildOutcome): CaseResult {
   };
 }
 
+/** A child in a few words. */
+function label(spec: ChildSpec): string {
+  const names = spec.names
+    ? ` ${spec.names.slice(0, 3).join(",")}${spec.names.length > 3 ? ",…" : ""}`
+    : "";
+  return `${spec.matrix} ${spec.platform}${names}${spec.heavy ? " (heavy)" : ""}`;
+}
+
 interface Options {
   platforms: string[];
   matrices: string[];
@@ -169,7 +177,7 @@ function parse(args: string[]): Options | { child: ChildSpec } {
     matrices: list("matrix") ?? ["faults", "inputs", "secrets"],
     only: list("only"),
     verbose: args.includes("--verbose"),
-    children: Number(value("children") ?? 4),
+    children: Number(value("children") ?? 6),
   };
 }
 
@@ -180,17 +188,16 @@ async function orchestrate(options: Options): Promise<number> {
     `fuzzing ${options.platforms.join(", ")}: ${options.matrices.join(", ")} ` +
       `(${specs.length} child processes, ${options.children} at a time)`,
   );
+  const unfuzzed = unfuzzedPlatforms();
+  if (unfuzzed.length) console.log(`no fake server for ${unfuzzed.join(", ")}: not fuzzed`);
   let done = 0;
   const outcomes = await pool(
     specs.map((spec) => async () => {
       const outcome = await runChild(ENTRY, spec, limitOf(spec));
       done++;
       if (options.verbose || outcome.failure) {
-        const what =
-          `${spec.matrix} ${spec.platform}${spec.names ? ` ${spec.names.join(",")}` : ""}` +
-          `${spec.heavy ? " (heavy)" : ""}`;
         console.log(
-          `  [${done}/${specs.length}] ${what}: ${outcome.results.length} cases, ` +
+          `  [${done}/${specs.length}] ${label(spec)}: ${outcome.results.length} cases, ` +
             `${Math.round(outcome.ms / 1000)} s, peak ${Math.round(outcome.peakKb / 1024)} MB` +
             (outcome.failure ? ` — ${outcome.failure}` : ""),
         );
@@ -216,15 +223,13 @@ async function orchestrate(options: Options): Promise<number> {
       );
     }
   }
-  const t = totals(results, childPeak);
+  const t = totals(results, childPeak, (await memoryOf()).peakKb);
   const heaviest = outcomes.reduce((a, b) => (b.peakKb > a.peakKb ? b : a), outcomes[0]);
   if (heaviest) {
+    const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
     console.log(
-      `peak RSS: fuzz process ${Math.round(t.selfPeakKb / 1024)} MB; heaviest child ` +
-        `${
-          Math.round(heaviest.peakKb / 1024)
-        } MB (${heaviest.spec.matrix} ${heaviest.spec.platform}` +
-        `${heaviest.spec.names ? ` ${heaviest.spec.names.join(",")}` : ""})`,
+      `peak RSS: fuzz process ${mb(t.selfPeakKb)}; heaviest child ${mb(heaviest.peakKb)} ` +
+        `(${label(heaviest.spec)})`,
     );
   }
   console.log(`took ${Math.round((performance.now() - started) / 1000)} s`);
@@ -236,7 +241,7 @@ if (import.meta.main) {
   const options = parse(Deno.args);
   if ("child" in options) {
     const results = await runSpec(options.child);
-    console.log(RESULT_PREFIX + JSON.stringify({ results, peakKb: peakKb() }));
+    console.log(RESULT_PREFIX + JSON.stringify({ results, peakKb: (await memoryOf()).peakKb }));
     Deno.exit(0);
   }
   Deno.exit(await orchestrate(options));

@@ -15,12 +15,13 @@ import { changed, describeError, fingerprint, settle } from "./bound.ts";
 import { ARG_INPUTS } from "./inputs_args.ts";
 import { FILE_INPUTS } from "./inputs_files.ts";
 import type { Input } from "./inputs_kit.ts";
+import { textInputs } from "./inputs_markers.ts";
 import { type CaseResult, SKIPPED } from "./report.ts";
 import { startRig } from "./rigs.ts";
 import { suspectFor } from "./suspects.ts";
 
 /** Every bad input. */
-export const INPUTS: readonly Input[] = [...FILE_INPUTS, ...ARG_INPUTS];
+export const INPUTS: readonly Input[] = [...FILE_INPUTS, ...textInputs(), ...ARG_INPUTS];
 
 /** Files the package may write in the repository root, outside `.pace/`. */
 const ROOT_FILES = new Set(["pace-summary.md", "jenkins-summary.md", "jenkins-variables.json"]);
@@ -73,6 +74,7 @@ export async function runInputCase(
     if (outcome.state === "rejected") problems.push(`rejected: ${describeError(outcome.error)}`);
     else if (outcome.state === "hung") problems.push(`did not settle within ${INPUT_BOUND_MS} ms`);
     else problems.push(...outcome.value);
+    await input.teardown?.(rig);
     const outside = changed(outsideBefore, await fingerprint(rig.outside));
     if (outside.length) problems.push(`wrote outside the repository: ${outside[0]}`);
     const root = changed(rootBefore, await fingerprint(rig.root, (p) => p === pace)).filter((e) =>

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { runCli } from "./cli_run.ts";
 import { expect, has, type Input, inScope, noRequest, put } from "./inputs_kit.ts";
 import { DAY, SHA, SHORT_WAIT, show } from "./ops.ts";
 import type { Rig } from "./rigs.ts";
@@ -315,12 +316,13 @@ function envInputs(): Input[] {
   inputs.push({
     name: "env:url-with-credentials",
     applies: has.remote,
-    async setup(rig) {
+    setup(rig) {
       const name = URL_VARIABLE[rig.platform];
       const url = new URL(rig.env[name]!);
       url.username = "fuzzuser";
       url.password = PASSWORD_CANARY;
       rig.env[name] = url.href;
+      return Promise.resolve();
     },
     async run(rig) {
       await coordinateCalls(rig, "url");
@@ -344,6 +346,47 @@ async function coordinateCalls(rig: Rig, what: string): Promise<string[]> {
   return inScope(rig, what, false);
 }
 
+/** Arguments the CLI must refuse as usage errors (exit 2), before any request or file. */
+function cliInputs(): Input[] {
+  const days = ["0", "-1", "1.5", "1e23", "100000000000000000000000", "NaN", "0x10", ""];
+  const lines: [string, (rig: Rig) => string[] | undefined][] = [
+    ...days.map((d): [string, (rig: Rig) => string[] | undefined] => [
+      `--day ${JSON.stringify(d)}`,
+      (rig) =>
+        rig.sides.tracker ? ["tracker", "escalate", "--day", d] : ["ci", "review-pr", "--day", d],
+    ]),
+    ...["", "abc", "../x", "g".repeat(40)].map((
+      sha,
+    ): [string, (rig: Rig) => string[] | undefined] => [
+      `ci wait ${JSON.stringify(sha)}`,
+      (rig) => rig.sides.ci ? ["ci", "wait", sha] : undefined,
+    ]),
+    [
+      "branch create ../x",
+      (rig) => rig.sides.ci ? ["branch", "create", "../x", "--from", "main"] : undefined,
+    ],
+    [
+      "--timeout-minutes 1e9",
+      (rig) => rig.sides.ci ? ["ci", "wait", SHA, "--timeout-minutes", "1e9"] : undefined,
+    ],
+  ];
+  return lines.map(([name, argsOf]) => ({
+    name: `cli:${name}`,
+    applies: (rig) => argsOf(rig) !== undefined,
+    async run(rig) {
+      const before = rig.requests().length;
+      const entries = await paceEntries(rig);
+      const { code, text } = await runCli(rig, argsOf(rig)!);
+      const problems = code === 2
+        ? []
+        : [`exit ${code}, not 2 (usage): ${text.split("\n")[0].slice(0, 120)}`];
+      const added = (await paceEntries(rig)).filter((e) => !entries.includes(e));
+      if (added.length) problems.push(`wrote ${added.slice(0, 3).join(", ")}`);
+      return [...problems, ...noRequest(rig, before, name)];
+    },
+  }));
+}
+
 /** Every argument and environment input. */
 export const ARG_INPUTS: readonly Input[] = [
   ...dayInputs(),
@@ -352,4 +395,5 @@ export const ARG_INPUTS: readonly Input[] = [
   ...agentInputs(),
   ...numberInputs(),
   ...envInputs(),
+  ...cliInputs(),
 ];

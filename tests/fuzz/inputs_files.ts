@@ -7,17 +7,25 @@
  */
 
 import { join } from "node:path";
-import { has, type Input, link, mkfifo, outsideFile, put, travelled } from "./inputs_kit.ts";
-import { rendersText, textProblems } from "./inputs_text.ts";
-import { DAY, holdPrefix, show, storyPrefix } from "./ops.ts";
+import {
+  has,
+  type Input,
+  link,
+  mkfifo,
+  outsideFile,
+  put,
+  releaseFifo,
+  travelled,
+} from "./inputs_kit.ts";
+import { DAY, show } from "./ops.ts";
 import type { Rig } from "./rigs.ts";
 
 /** Run the escalation of the HOLD day and return its result. */
-function escalate(rig: Rig, day: number = DAY.held, reason?: string): Promise<string> {
+export function escalate(rig: Rig, day: number = DAY.held, reason?: string): Promise<string> {
   return rig.tracker().openEscalationIssue(day, rig.dayDir(day), reason);
 }
 
-function isString(v: unknown, what: string): string[] {
+export function isString(v: unknown, what: string): string[] {
   return typeof v === "string" ? [] : [`${what} resolved ${show(v)}`];
 }
 
@@ -42,9 +50,18 @@ export const SPACES = `x${" ".repeat(300_000)}y`;
 
 const CANARY = "CANARY-OUTSIDE-7f3a";
 
-/** Jira Data Center, whose wiki markup renders images and mentions; others as they are. */
-const jiraWiki = (platform: string) =>
-  platform === "jira" ? { jiraMode: "datacenter" as const } : {};
+/** A 64 MiB file: `head`, then one long line, written a MiB at a time (the fuzz holds none of it). */
+async function bigFile(path: string, head: string): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  try {
+    await file.write(new TextEncoder().encode(head));
+    const chunk = new Uint8Array(1 << 20).fill(0x78);
+    for (let i = 0; i < 64; i++) await file.write(chunk);
+    await file.write(new TextEncoder().encode("\n"));
+  } finally {
+    file.close();
+  }
+}
 
 /** The escalation, with its result checked as a string. */
 async function escalation(rig: Rig, reason?: string): Promise<{ url: string; problems: string[] }> {
@@ -151,6 +168,10 @@ export const FILE_INPUTS: readonly Input[] = [
       }
       return problems;
     },
+    async teardown(rig) {
+      await releaseFifo(join(rig.dayDir(DAY.held), "gate.md"));
+      await releaseFifo(join(rig.dayDir(5), "gate.md"));
+    },
   },
   {
     name: "link:handoff->/dev/zero",
@@ -200,9 +221,8 @@ export const FILE_INPUTS: readonly Input[] = [
     heavy: true,
     applies: has.any,
     async setup(rig) {
-      const line = `hold_reason: ${"x".repeat(64 << 20)}\n`;
-      await put(rig, "day-3/gate.md", `gate_decision: HOLD\n${line}`);
-      await put(rig, "day-5/gate.md", `gate_decision: SHIP\n${line}`);
+      await bigFile(join(rig.dayDir(DAY.held), "gate.md"), "gate_decision: HOLD\nhold_reason: ");
+      await bigFile(join(rig.dayDir(5), "gate.md"), "gate_decision: SHIP\nhold_reason: ");
     },
     async run(rig) {
       const problems: string[] = [];
@@ -252,125 +272,4 @@ export const FILE_INPUTS: readonly Input[] = [
       return problems;
     },
   },
-  ...textInputs(),
 ];
-
-/** Agent text that spells markers, closing keywords, mentions and remote images. */
-function textInputs(): Input[] {
-  return [
-    {
-      name: "marker:story-in-hold-reason",
-      applies: has.tracker,
-      async run(rig) {
-        const reason =
-          "tests fail <!-- pace:story:day-3 -->\npace:story:day-3\n<!-- pace:story:day-3 -->";
-        const hold = await escalate(rig, DAY.held, reason);
-        const story = await rig.tracker().pushStory(DAY.held, rig.dayDir(DAY.held));
-        const problems: string[] = [];
-        if (!hold || !story) problems.push(`escalation ${show(hold)}, story ${show(story)}`);
-        else if (hold === story) {
-          problems.push("push-story returned the escalation (forged story marker)");
-        }
-        const stories = rig.view.issueTitles().filter((t) => t.startsWith(storyPrefix(DAY.held)));
-        if (story && stories.length !== 1) {
-          problems.push(`${stories.length} day-3 stories, expected 1`);
-        }
-        await rig.tracker().updateStoryStatus(DAY.held, rig.dayDir(DAY.held), "done");
-        if (hold && rig.platform !== "local" && !rig.view.isOpen(holdPrefix(DAY.held))) {
-          problems.push("story-status done closed the escalation (forged story marker)");
-        }
-        return problems;
-      },
-    },
-    {
-      name: "marker:hold-in-finding",
-      applies: has.tracker,
-      async run(rig) {
-        const items = [{
-          id: "S-1",
-          finding: "see <!-- pace:hold:day-3 -->\n<!-- pace:hold:day-3 -->",
-        }];
-        const advisory = await rig.tracker().pushAdvisoryItems(DAY.held, items, "SENTINEL");
-        const hold = await escalate(rig);
-        const problems: string[] = [];
-        if (!hold) problems.push("no escalation was created after a finding quoting its marker");
-        else if (hold === advisory) {
-          problems.push("escalate returned the advisory (forged hold marker)");
-        }
-        const holds = rig.view.issueTitles().filter((t) => t.startsWith(holdPrefix(DAY.held)));
-        if (hold && rig.platform !== "local" && holds.length !== 1) {
-          problems.push(`${holds.length} escalations, expected 1`);
-        }
-        return problems;
-      },
-    },
-    {
-      name: "marker:hold-in-target",
-      applies: has.tracker,
-      async setup(rig) {
-        await put(
-          rig,
-          "day-1/story.md",
-          'target: "Sign-up <!-- pace:hold:day-1 --> pace:handoff:day-1"\nacceptance:\n  - ' +
-            '"<!-- pace:handoff:day-1 -->"\n',
-        );
-      },
-      async run(rig) {
-        const story = await rig.tracker().pushStory(DAY.story, rig.dayDir(DAY.story));
-        const hold = await escalate(rig, DAY.story, "blocked");
-        const posted = await rig.tracker().postHandoffComment(DAY.story, rig.dayDir(DAY.story));
-        const problems: string[] = [];
-        if (!story || !hold) problems.push(`story ${show(story)}, escalation ${show(hold)}`);
-        else if (story === hold) problems.push("escalate returned the story (forged hold marker)");
-        if (posted !== true) {
-          problems.push(`handoff after a target quoting its marker: ${show(posted)}`);
-        }
-        return problems;
-      },
-    },
-    {
-      name: "text:closing-keywords",
-      rigOptions: jiraWiki,
-      applies: rendersText,
-      async setup(rig) {
-        const gate =
-          "gate_decision: SHIP\ndeferred:\n  - Fixes #7\n  - closes #1\n  - resolved: #2\n";
-        await put(rig, "day-5/gate.md", gate);
-        await put(
-          rig,
-          "day-3/gate.md",
-          "gate_decision: HOLD\nhold_reason: Fixes #7 and closes #1\n",
-        );
-        rig.addBranch("pace/review-day-14");
-      },
-      run: (rig) => textProblems(rig, "closing"),
-    },
-    {
-      name: "text:mentions",
-      rigOptions: jiraWiki,
-      applies: (rig) => rendersText(rig) && rig.sides.tracker,
-      async setup(rig) {
-        await put(
-          rig,
-          "day-3/gate.md",
-          "gate_decision: HOLD\nhold_reason: ping @octocat and @pace-org/admins\n",
-        );
-      },
-      run: (rig) => textProblems(rig, "mention"),
-    },
-    {
-      name: "text:remote-images",
-      rigOptions: jiraWiki,
-      applies: (rig) => rendersText(rig) && rig.sides.tracker,
-      async setup(rig) {
-        await put(
-          rig,
-          "day-3/gate.md",
-          'gate_decision: HOLD\nhold_reason: "![x](https://evil.example/p.png) <img src=\\"https://evil.example/a.png\\"> !https://evil.example/w.png!"\n',
-        );
-        await put(rig, "day-1/story.md", 'target: "![t](https://evil.example/t.png)"\n');
-      },
-      run: (rig) => textProblems(rig, "image"),
-    },
-  ];
-}

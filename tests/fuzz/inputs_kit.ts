@@ -24,6 +24,8 @@ export interface Input {
   setup?(rig: Rig): Promise<void>;
   /** Run the operations; what went wrong, one line each. */
   run(rig: Rig): Promise<string[]>;
+  /** Release what the input may still block (a FIFO someone waits on). */
+  teardown?(rig: Rig): Promise<void>;
 }
 
 /** Write `content` at `path` under the rig's `.pace/`, replacing what is there. */
@@ -124,6 +126,19 @@ export async function mkfifo(path: string): Promise<void> {
   await Deno.remove(path).catch(() => {});
   const { code } = await new Deno.Command("mkfifo", { args: [path] }).output();
   if (code !== 0) throw new Error(`mkfifo ${path} failed`);
+}
+
+/**
+ * Open the FIFO at `path` read-write and close it: that never blocks, and it
+ * releases whoever is blocked opening it, and ends a blocked read.
+ */
+export async function releaseFifo(path: string): Promise<void> {
+  try {
+    const end = await Deno.open(path, { read: true, write: true });
+    end.close();
+  } catch {
+    // Gone, or not a FIFO any more.
+  }
 }
 
 /** Every side the rig has, as a filter. */

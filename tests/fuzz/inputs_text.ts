@@ -16,7 +16,7 @@ export type TextKind = "closing" | "mention" | "image";
 const CLOSING = /\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\b\s*:?\s*#\d+/i;
 const MENTION = /(^|[^\w`/\\.@-])@[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[\w.-]+)?/m;
 const IMAGE = /(?<!\\)!\[[^\]]*\]\(\s*<?\s*(https?:)?\/\/|(?<!\\)<img\b/i;
-const WIKI_IMAGE = /!(https?:)?\/\/[^\s!]+!/i;
+const WIKI_IMAGE = /(?<!\\)!(https?:)?\/\/[^\s!]+(?<!\\)!/i;
 const WIKI_MENTION = /\[~[^\]]+\]/;
 
 /** Markdown without what a forge never renders live: code and HTML comments. */

@@ -55,28 +55,38 @@ export interface Totals {
 /** The RSS limit every process must stay under, in MB. */
 export const RSS_LIMIT_MB = 200;
 
-/** VmHWM (peak resident set) of a process, in kB; 0 when unreadable. */
-export function peakKb(pid: number | "self" = "self"): number {
+/** Peak (VmHWM) and current (VmRSS) resident set of a process, in kB. */
+export interface Memory {
+  peakKb: number;
+  rssKb: number;
+}
+
+/**
+ * The memory of process `pid` (default: this one), from `/proc/PID/status`.
+ * Deno lets only `--allow-all` read `/proc` directly, so `cat` (under
+ * `--allow-run`) reads it; zeros when it cannot be read (the process is gone).
+ */
+export async function memoryOf(pid: number = Deno.pid): Promise<Memory> {
   try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const { stdout } = await new Deno.Command("cat", {
+      args: [`/proc/${pid}/status`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const text = new TextDecoder().decode(stdout);
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+    return { peakKb: kb("VmHWM"), rssKb: kb("VmRSS") };
   } catch {
-    return 0;
+    return { peakKb: 0, rssKb: 0 };
   }
 }
 
-/** VmRSS (current resident set) of a process, in kB; 0 when unreadable. */
-export function rssKb(pid: number | "self" = "self"): number {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Add up the results. */
-export function totals(results: readonly CaseResult[], childPeak: number): Totals {
+/** Add up the results; `selfPeak`: this process's peak RSS, kB. */
+export function totals(
+  results: readonly CaseResult[],
+  childPeak: number,
+  selfPeak: number,
+): Totals {
   const of = (m: Matrix) => results.filter((r) => r.matrix === m);
   const secretCases = of("secrets");
   return {
@@ -87,7 +97,7 @@ export function totals(results: readonly CaseResult[], childPeak: number): Total
       leaks: secretCases.reduce((n, r) => n + r.leaks, 0),
     },
     duplicates: results.reduce((n, r) => n + r.duplicates, 0),
-    selfPeakKb: peakKb(),
+    selfPeakKb: selfPeak,
     childPeakKb: Math.max(childPeak, ...results.map((r) => r.childPeakKb ?? 0)),
   };
 }

@@ -113,10 +113,16 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+const FAKED = ["github", "gitlab", "bitbucket", "jenkins", "jira", "gitea", "forgejo", "local"];
+
 /** The platforms to fuzz: every registered one the fuzz has a fake for. */
 export function fuzzPlatforms(): string[] {
-  const known = ["github", "gitlab", "bitbucket", "jenkins", "jira", "gitea", "forgejo", "local"];
-  return listPlatforms().map((p) => p.name).filter((n) => known.includes(n));
+  return listPlatforms().map((p) => p.name).filter((n) => FAKED.includes(n));
+}
+
+/** Registered platforms without a fake here (a user's own): not fuzzed. */
+export function unfuzzedPlatforms(): string[] {
+  return listPlatforms().map((p) => p.name).filter((n) => !FAKED.includes(n));
 }
 
 /** Start a rig for `platform`. */

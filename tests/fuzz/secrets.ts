@@ -10,8 +10,8 @@
  * @module
  */
 
-import { main } from "../../cli.ts";
 import { describeError, settle } from "./bound.ts";
+import { runCli } from "./cli_run.ts";
 import { SHA, SHORT_WAIT } from "./ops.ts";
 import { type CaseResult, SKIPPED } from "./report.ts";
 import { type Rig, startRig } from "./rigs.ts";
@@ -22,12 +22,27 @@ export const HOSTILE_TOKEN = `tok_Fz9/Qx+7&k="w"<b>'%41=end_8c1d`;
 const html = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
     .replace(/'/g, "&#39;");
+/**
+ * Every character but ASCII letters and digits as a numeric entity or a
+ * `\u` escape, as OWASP-style encoders write them (encoders leave letters and
+ * digits alone; the redactor anchors on them by design).
+ */
+const special = (c: string) => !/[0-9A-Za-z]/.test(c);
 const htmlNumeric = (s: string) =>
-  [...s].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join("");
+  [...s].map((c) => special(c) ? `&#x${c.codePointAt(0)!.toString(16)};` : c).join("");
 const jsonSlash = (s: string) => JSON.stringify(s).slice(1, -1).replace(/\//g, "\\/");
 const jsonU = (s: string) =>
-  [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+  [...s].map((c) => special(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c)
+    .join("");
 const utf8Base64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+
+/** Go's `html/template` and `encoding/json` escapes: `&#34;` `&#39;`, `\u003c` `\u003e` `\u0026`. */
+const htmlGo = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;")
+    .replace(/'/g, "&#39;");
+const jsonGo = (s: string) =>
+  JSON.stringify(s).slice(1, -1).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026");
 
 /** Every encoding a server might echo a secret in. */
 export const ENCODINGS: Record<string, (s: string) => string> = {
@@ -35,8 +50,11 @@ export const ENCODINGS: Record<string, (s: string) => string> = {
   percent: encodeURIComponent,
   form: (s) => new URLSearchParams({ x: s }).toString().slice(2),
   "html-entities": html,
+  "html-go": htmlGo,
   "html-numeric": htmlNumeric,
+  json: (s) => JSON.stringify(s).slice(1, -1),
   "json-slash": jsonSlash,
+  "json-go": jsonGo,
   "json-u": jsonU,
   base64: utf8Base64,
   "base64url": (s) => utf8Base64(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
@@ -102,23 +120,9 @@ async function operations(rig: Rig, results: unknown[]): Promise<void> {
   }
 }
 
-/** The CLI, as a pipeline runs it, under the rig's environment. */
+/** The CLI's output (stdout and stderr) for `args` with `--json`. */
 async function cli(rig: Rig, args: string[]): Promise<string> {
-  const out: string[] = [];
-  const ci = rig.sides.ci ? rig.platform : "local";
-  const tracker = rig.sides.tracker ? rig.platform : "local";
-  await Deno.writeTextFile(
-    `${rig.root}/pace.config.yaml`,
-    `platform:\n  ci: ${ci}\n  tracker: ${tracker}\n`,
-  );
-  await main([...args, "--json"], {
-    stdout: (t) => out.push(t),
-    stderr: (t) => out.push(t),
-    env: rig.env,
-    cwd: rig.root,
-  });
-  await Deno.remove(`${rig.root}/pace.config.yaml`);
-  return out.join("\n");
+  return (await runCli(rig, [...args, "--json"])).text;
 }
 
 /** The texts of the files under `dir` that are new or changed since `before`. */

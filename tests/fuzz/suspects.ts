@@ -37,8 +37,42 @@ function owner(platform: string, op: string): string {
   return `platforms/${p}/tracker.ts`;
 }
 
-/** The suspect module of a failure of `op` on `platform` with `problems`. */
+/** The module owning what a bad input tests, by the input's name. */
+function inputOwner(platform: string, input: string): string | undefined {
+  const p = folder(platform);
+  const rules: [RegExp, string][] = [
+    [
+      /^ticket-id=/,
+      "platforms/_pace/artifacts.ts (readTicketRef) + platforms/_pace/forge_tracker.ts",
+    ],
+    [/^(day|sha|plan-issue)=/, "platforms/_core/guard.ts (argument checks)"],
+    [/^branch=/, "platforms/branches.ts (refNameProblem) + platforms/_core/guard.ts"],
+    [/^agents?=/, "platforms/_pace/names.ts (agentSlug)"],
+    [/^var-name=/, `platforms/${p}/ci.ts (variables)`],
+    [/^env:/, `platforms/${p}/settings.ts`],
+    [/^cli:/, "cli/args.ts"],
+    [
+      /^marker:/,
+      "platforms/_pace/names.ts (breakMarkers, carriesMarker) + platforms/_pace/ensure.ts",
+    ],
+    [
+      /^text:(closing|mentions|remote)/,
+      platform === "jira" ? "platforms/jira/wiki.ts" : "platforms/_pace/markdown.ts",
+    ],
+    [/^(text:300k|yaml:)/, "platforms/_core/yaml.ts + platforms/_pace/artifact_text.ts"],
+    [/^(link:|fifo:|file:)/, "platforms/_pace/artifact_files.ts + platforms/_core/files.ts"],
+    [/^(store|output|ticket):/, "platforms/_core/files.ts"],
+  ];
+  return rules.find(([pattern]) => pattern.test(input))?.[1];
+}
+
+/**
+ * The suspect module of a failure on `platform` with `problems`: `op` is the
+ * operation (fault matrix) or the input's name (input matrix).
+ */
 export function suspectFor(platform: string, op: string, problems: readonly string[]): string {
+  const byInput = inputOwner(platform, op);
+  if (byInput) return byInput;
   const text = problems.join(" ");
   if (/rejected:/.test(text) && !/clean/.test(text)) return "platforms/_core/guard.ts";
   if (/did not settle/.test(text)) {
