@@ -11,6 +11,7 @@ import type { Endpoints, RequestParameters } from "npm:@octokit/types@18.0.0";
 import { RequestError } from "npm:@octokit/request-error@7.1.2";
 import {
   createHttpFetch,
+  errorFromResponse,
   HttpError,
   isRetryableStatus,
   retryDelayFromHeaders,
@@ -132,6 +133,11 @@ export class GitHubConnection {
   }
 
   /** A GET that sends `If-None-Match` and reuses the cached body on 304. */
+  /**
+   * A GET that sends `If-None-Match` and reuses the cached body on 304. It goes
+   * through the HTTP core directly, not Octokit: a `ci wait` polls with it, and
+   * need not load Octokit at all.
+   */
   async conditional<R extends Route>(
     route: R,
     params: Params<R>,
@@ -139,19 +145,40 @@ export class GitHubConnection {
   ): Promise<Data<R>> {
     const key = `${route} ${JSON.stringify(params)}`;
     const cached = this.#etags.get(key);
-    const headers = cached ? { "if-none-match": cached.etag } : {};
-    try {
-      const answer = await this.request(route, { ...params, headers }, signal);
-      const etag = answer.headers.etag;
-      if (typeof etag === "string") this.#etags.set(key, { etag, data: answer.data });
-      return answer.data;
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 304 && cached) {
-        this.notModified++;
-        return cached.data as Data<R>;
-      }
-      throw error;
+    const url = this.#url(route, params as Record<string, unknown>);
+    const response = await this.#fetch(url, {
+      headers: cached ? { ...HEADERS, "if-none-match": cached.etag } : HEADERS,
+      signal,
+    });
+    if (response.status === 304 && cached) {
+      await response.body?.cancel();
+      this.notModified++;
+      return cached.data as Data<R>;
     }
+    if (!response.ok) {
+      throw await errorFromResponse(response, "GET", url, "GitHub", this.#context.secrets);
+    }
+    const data = await response.json() as Data<R>;
+    const etag = response.headers.get("etag");
+    if (etag) this.#etags.set(key, { etag, data });
+    return data;
+  }
+
+  /** The URL of a GET route: path parameters encoded in their segment, the rest as query. */
+  #url(route: string, params: Record<string, unknown>): URL {
+    const values: Record<string, unknown> = { owner: this.owner, repo: this.repo, ...params };
+    const used = new Set<string>();
+    const path = route.replace(/^GET /, "").replace(/\{(\w+)\}/g, (_, name: string) => {
+      used.add(name);
+      return encodeURIComponent(String(values[name]));
+    });
+    const url = new URL(`${this.apiUrl}${path}`);
+    for (const [name, value] of Object.entries(params)) {
+      if (!used.has(name) && value !== undefined && name !== "headers" && name !== "request") {
+        url.searchParams.set(name, String(value));
+      }
+    }
+    return url;
   }
 
   #httpError(route: string, error: unknown): unknown {

@@ -76,6 +76,9 @@ export function suspectFor(platform: string, op: string, problems: readonly stri
   const text = problems.join(" ");
   if (/rejected:/.test(text) && !/clean/.test(text)) return "platforms/_core/guard.ts";
   if (/did not settle/.test(text)) {
+    if (platform === "jira" && op !== "wait") {
+      return "platforms/jira/find.ts (re-search after an unanswered create, past the budget)";
+    }
     return op === "wait" ? "platforms/_core/poll.ts" : "platforms/_core/http/fetch.ts (budget)";
   }
   if (/ended no_runs/.test(text)) {
