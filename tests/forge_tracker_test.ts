@@ -14,7 +14,13 @@ import { toMarkdown } from "../platforms/_pace/markdown.ts";
 import { resolveContext } from "../platforms/registry.ts";
 import { listPlatforms, localPlatform } from "../mod.ts";
 import { captureLogger, writeSamplePace } from "../testing.ts";
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "./_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "./_assert.ts";
 
 interface Stored {
   id: number;
@@ -288,4 +294,22 @@ Deno.test("every built-in platform is registered, with its sides", () => {
     "gitea:ci+tracker",
     "forgejo:ci+tracker",
   ]);
+});
+
+Deno.test("forge tracker: a recorded id YAML reads as a number (0x10, 1e3) is refused, not issue 16", async () => {
+  for (const written of ["0x10", "1e3", "0o20", "+16"]) {
+    await using r = await rig();
+    assert((await r.tracker.pushStory(1, r.dayDir(1))) !== "");
+    const ref = join(r.dayDir(1), "story-ticket.yaml");
+    const text = await Deno.readTextFile(ref);
+    await Deno.writeTextFile(ref, text.replace(/^id: .*$/m, `id: ${written}`));
+    r.calls.length = 0;
+    // Unguarded here: the adapter throws (the guard turns that into `false`).
+    await assertRejects(
+      () => r.tracker.updateStoryStatus(1, r.dayDir(1), "done"),
+      Error,
+      "is not an issue number",
+    );
+    assertEquals(r.calls, [], `${written}: no call reaches the forge`);
+  }
 });

@@ -219,7 +219,7 @@ Deno.test("jira cloud: a create answered 502 under lag is found by a bounded re-
   assertEquals(r.jira.issues.length, 1, "the fake holds one issue");
   assertEquals(r.posts(), 1, "no second create");
   assertEquals([url, again], [`${r.jira.url}/browse/PACE-1`, `${r.jira.url}/browse/PACE-1`]);
-  assertEquals(r.waits, [1000, 2000], "searched again until the index caught up");
+  assertEquals(r.waits, [400, 800], "searched again until the index caught up");
   assertStringIncludes(r.logger.text(), "the create answered an error but the item exists");
   assertEquals((await readRecord(r, 3))["pace:hold:day-3"], {
     key: "PACE-1",
@@ -240,7 +240,7 @@ Deno.test("jira cloud: after a 502 the run fails rather than duplicate; the next
   assertEquals(r.jira.issues.length, 1, "the fake holds one issue");
   assertEquals(r.posts(), 1, "nothing created twice");
   assertEquals(first, "", "not found within the bounded re-search: the run failed");
-  assertEquals(waits, [1000, 2000, 4000], "a bounded re-search");
+  assertEquals(waits, [400, 800, 1200], "a bounded re-search");
   assertEquals(pending, { pending: true });
   assertEquals(url, `${r.jira.url}/browse/PACE-1`);
   assertEquals((await readRecord(r, 3))["pace:advisory:day-3:sentinel"], {

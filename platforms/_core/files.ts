@@ -33,11 +33,17 @@ async function lstatOrNone(path: string): Promise<Deno.FileInfo | undefined> {
   }
 }
 
-/** Throw unless `path` is missing or not a symbolic link: writing would follow it. */
-async function refuseLink(path: string): Promise<Deno.FileInfo | undefined> {
+/**
+ * Throw unless `path` is missing or a regular file: writing would follow a
+ * symbolic link, block on a FIFO, or fail on a directory.
+ */
+async function refuseNonRegular(path: string): Promise<Deno.FileInfo | undefined> {
   const info = await lstatOrNone(path);
   if (info?.isSymlink) {
     throw new Error(`${path} is a symbolic link: refusing to write through it`);
+  }
+  if (info && !info.isFile) {
+    throw new Error(`${path} is not a regular file: refusing to write to it`);
   }
   return info;
 }
@@ -48,7 +54,7 @@ async function refuseLink(path: string): Promise<Deno.FileInfo | undefined> {
  * it, which the narrow `--allow-write` list does not grant for the repo root.
  */
 async function put(path: string, text: string, append: boolean): Promise<void> {
-  await refuseLink(path);
+  await refuseNonRegular(path);
   try {
     await Deno.writeTextFile(path, text, { append });
   } catch (error) {
@@ -58,19 +64,23 @@ async function put(path: string, text: string, append: boolean): Promise<void> {
   }
 }
 
-/** Write `text` to `path`, creating its directory; a symbolic link there is refused. */
+/** Write `text` to `path`, creating its directory; anything but a regular file there is refused. */
 export function writeText(path: string, text: string): Promise<void> {
   return put(path, text, false);
 }
 
-/** Append `text` to `path`, creating its directory; a symbolic link there is refused. */
+/** Append `text` to `path`, creating its directory; anything but a regular file there is refused. */
 export function appendText(path: string, text: string): Promise<void> {
   return put(path, text, true);
 }
 
-/** Write `text()` at `path` unless it exists; either way return `path` (a re-run finds it). */
+/**
+ * Write `text()` at `path` unless a regular file is there; either way return
+ * `path` (a re-run finds it). A directory, FIFO or link at `path` is no
+ * "existing item": it is refused.
+ */
 export async function createOnce(path: string, text: () => string): Promise<string> {
-  if (await exists(path)) return path;
+  if (await refuseNonRegular(path)) return path;
   await writeText(path, text());
   return path;
 }
@@ -293,8 +303,7 @@ function isDenied(error: unknown): boolean {
 
 /** Open `path` (a regular file, created when missing) for writing, never through a link. */
 async function openStore(path: string): Promise<Deno.FsFile | undefined> {
-  const before = await refuseLink(path);
-  if (before && !before.isFile) throw new Error(`${path} is not a regular file`);
+  const before = await refuseNonRegular(path);
   if (before) {
     let file: Deno.FsFile;
     try {

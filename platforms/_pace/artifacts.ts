@@ -261,8 +261,13 @@ export async function readTicketRef(
   const url = toText(data.url).trim();
   if (!url) return undefined;
   const ref: TicketRef = { url, platform: toText(data.platform).trim() };
-  if (typeof data.id === "number" || (typeof data.id === "string" && data.id.trim())) {
-    ref.id = typeof data.id === "string" ? data.id.trim() : data.id;
+  if (typeof data.id === "number") {
+    // YAML reads `0x10` as 16 and `1e3` as 1000: a number counts only as it was
+    // written, so anything but a plain decimal reaches the platform as text and is refused.
+    const written = /^id:[ \t]*([^\n#]*)/m.exec(file.raw)?.[1].trim() ?? "";
+    ref.id = written === String(data.id) ? data.id : written || String(data.id);
+  } else if (typeof data.id === "string" && data.id.trim()) {
+    ref.id = data.id.trim();
   }
   const key = toText(data.key).trim();
   if (key) ref.key = key;

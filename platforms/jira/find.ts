@@ -30,8 +30,11 @@ const SEARCH_FIELDS = ["summary", "status", "labels"];
 /** The fields a lookup by key reads: the project too, since a recorded key is untrusted. */
 const LOOKUP_FIELDS = [...SEARCH_FIELDS, "project"];
 
-/** Waits before each renewed search after an uncertain create: about 7 s in all. */
-export const RESEARCH_DELAYS_MS: readonly number[] = [1000, 2000, 4000];
+/**
+ * Waits before each renewed search after an uncertain create: 2.4 s in all, so a
+ * create whose answer was lost still ends within about the one call budget (15 s).
+ */
+export const RESEARCH_DELAYS_MS: readonly number[] = [400, 800, 1200];
 
 /** How a {@linkcode JiraFinder} waits; injected in tests. */
 export interface FinderOptions {

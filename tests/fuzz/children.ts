@@ -52,11 +52,15 @@ export const RESULT_PREFIX = "FUZZ-RESULT ";
 /** The hard ceiling: a child above it is killed (the matrix limit is far lower). */
 const KILL_RSS_KB = 1024 * 1024;
 
-/** Run `spec` in a child of `entry`, within `limitMs`. */
+/**
+ * Run `spec` in a child of `entry`, within `limitMs`. With `tmp`, the child
+ * makes its temporary directories there (so a killed child's go with it).
+ */
 export async function runChild(
   entry: string,
   spec: ChildSpec,
   limitMs: number,
+  tmp?: string,
 ): Promise<ChildOutcome> {
   const started = performance.now();
   const config = new URL("../../deno.json", import.meta.url).pathname;
@@ -73,7 +77,7 @@ export async function runChild(
     ],
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: tmp ? { NO_COLOR: "1", TMPDIR: tmp } : { NO_COLOR: "1" },
   }).spawn();
   let peak = 0;
   let failure: string | undefined;

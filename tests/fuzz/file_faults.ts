@@ -191,6 +191,13 @@ export async function runFileCase(
       firstValue = first.value;
       const problem = op.shape(first.value, true);
       if (problem) problems.push(problem);
+      if (first.value === path && fault.name.startsWith("output:")) {
+        // Nothing was written: the answer claims an item that is not there.
+        const what =
+          { "output:is-directory": "a directory", "output:fifo": "a FIFO" }[fault.name] ??
+            "a link out of the repository";
+        problems.push(`took ${what} at the item's path for the existing item (nothing written)`);
+      }
     }
     const wrote = changed(outside, await fingerprint(rig.outside));
     if (wrote.length) problems.push(`wrote outside the repository: ${wrote[0]}`);

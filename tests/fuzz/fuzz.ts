@@ -191,9 +191,10 @@ async function orchestrate(options: Options): Promise<number> {
   const unfuzzed = unfuzzedPlatforms();
   if (unfuzzed.length) console.log(`no fake server for ${unfuzzed.join(", ")}: not fuzzed`);
   let done = 0;
+  const tmp = await Deno.makeTempDir({ prefix: "pace-fuzz-run-" });
   const outcomes = await pool(
     specs.map((spec) => async () => {
-      const outcome = await runChild(ENTRY, spec, limitOf(spec));
+      const outcome = await runChild(ENTRY, spec, limitOf(spec), tmp);
       done++;
       if (options.verbose || outcome.failure) {
         console.log(
@@ -205,7 +206,7 @@ async function orchestrate(options: Options): Promise<number> {
       return outcome;
     }),
     options.children,
-  );
+  ).finally(() => Deno.remove(tmp, { recursive: true }).catch(() => {}));
   const results = outcomes.flatMap((o) => o.failure ? [...o.results, childFailure(o)] : o.results);
   const childPeak = Math.max(0, ...outcomes.map((o) => o.peakKb));
   for (const matrix of ["faults", "inputs", "secrets"] as const) {
