@@ -7,13 +7,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch, assertRejects } from "./_assert.ts";
-import {
-  appendText,
-  readJsonStore,
-  replaceText,
-  writeJsonStoreValue,
-  writeText,
-} from "../platforms/_core/files.ts";
+import { appendText, writeText } from "../platforms/_core/files.ts";
+import { readJsonStore, replaceText, writeJsonStoreValue } from "../platforms/_core/json_store.ts";
 import { createOnce } from "../platforms/local/files.ts";
 import { writeTicketRef } from "../platforms/_pace/artifacts.ts";
 
@@ -42,7 +37,7 @@ async function parallelWriters(
   keys: number,
 ): Promise<void> {
   const script = join(dir, "writer.ts");
-  const files = new URL("../platforms/_core/files.ts", import.meta.url).href;
+  const files = new URL("../platforms/_core/json_store.ts", import.meta.url).href;
   await Deno.writeTextFile(
     script,
     [
@@ -165,7 +160,7 @@ Deno.test({
       const fifo = join(dir, "variables.json");
       assert((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
       const script = join(dir, "fifo.ts");
-      const files = new URL("../platforms/_core/files.ts", import.meta.url).href;
+      const files = new URL("../platforms/_core/json_store.ts", import.meta.url).href;
       await Deno.writeTextFile(
         script,
         [

@@ -9,11 +9,10 @@ import {
   appendText,
   cutUtf8,
   exists,
-  readJsonStore,
   STEP_SUMMARY_LIMIT,
-  writeJsonStoreValue,
   writeText,
 } from "../platforms/_core/files.ts";
+import { readJsonStore, writeJsonStoreValue } from "../platforms/_core/json_store.ts";
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text).length;

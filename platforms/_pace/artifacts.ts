@@ -13,7 +13,7 @@
 import { dirname } from "node:path";
 import type { GateReport } from "../types.ts";
 import { stringifyYaml } from "../_core/yaml.ts";
-import { replaceText } from "../_core/files.ts";
+import { replaceText } from "../_core/json_store.ts";
 import { type ArtifactFile, paceRootOf, readArtifact } from "./artifact_files.ts";
 import { toList, toText } from "./artifact_text.ts";
 import {

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { readJsonStore, writeJsonStoreValue, writeText } from "../_core/files.ts";
+import { writeText } from "../_core/files.ts";
+import { readJsonStore, writeJsonStoreValue } from "../_core/json_store.ts";
 import { jenkinsSummaryFile, jenkinsVariablesFile, paceDirOf } from "../_pace/names.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, ResolvedContext, WaitOptions } from "../types.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readJsonStore, writeJsonStoreValue } from "../_core/files.ts";
+import { readJsonStore, writeJsonStoreValue } from "../_core/json_store.ts";
 import { paceDirOf, variablesFile } from "../_pace/names.ts";
 import { writeReviewFile } from "../_pace/review_file.ts";
 import { BaseCIAdapter } from "../base.ts";
