@@ -7,8 +7,7 @@
  */
 
 import { HttpError } from "../_core/http.ts";
-import { reviewPlan } from "../_pace/plans.ts";
-import { toMarkdown } from "../_pace/markdown.ts";
+import { loadReviewTools } from "../_pace/review_tools.ts";
 import { BaseCIAdapter } from "../base.ts";
 import type { CiResult, CiSnapshot, ResolvedContext, WaitOptions } from "../types.ts";
 import { BODY_LIMIT, GiteaConnection } from "./connection.ts";
@@ -63,6 +62,7 @@ export class GiteaCIAdapter extends BaseCIAdapter {
   /** Open (or find) the review PR for a human-gate day into the default branch; its URL. */
   async openReviewPr(day: number, paceDir: string, contextNote?: string): Promise<string> {
     const gitea = this.#gitea;
+    const { reviewPlan, toMarkdown } = await loadReviewTools();
     const plan = await reviewPlan(day, this.path(paceDir), this.logger, contextNote);
     const { default_branch: base } = await gitea.repository();
     if (!base) throw new Error(`${gitea.fullName} has no default branch (is it empty?)`);
