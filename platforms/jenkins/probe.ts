@@ -21,7 +21,14 @@ export async function probeJenkins(context: ResolvedContext): Promise<ProbeResul
     const jenkins = new JenkinsConnection(context);
     const job = await jenkins.job("name,url");
     const who = jenkins.anonymous ? "anonymously" : `as ${jenkins.user}`;
-    const name = typeof job.name === "string" ? job.name : jenkins.jobName;
+    if (typeof job.name !== "string") {
+      return {
+        ok: false,
+        detail: `${jenkins.baseUrl} did not answer as Jenkins' JSON API does: JENKINS_URL is ` +
+          "Jenkins' root (with its context path) and JENKINS_JOB_NAME the job's folder/name path",
+      };
+    }
+    const name = job.name;
     const url = typeof job.url === "string" ? job.url : jenkins.baseUrl;
     return { ok: true, detail: `job ${name} reachable at ${url} (${who})` };
   } catch (error) {
