@@ -240,7 +240,7 @@ Deno.test("bitbucket config: workspace, slug and API URL problems are named", as
 // ---------------------------------------------------------------------------
 // Waiting for pipelines
 
-Deno.test("bitbucket wait: every terminal result maps per SPEC §6, through pending and paused", async () => {
+Deno.test("bitbucket wait: every terminal result maps to its conclusion, through pending and paused", async () => {
   const table: [PipelineStatus, string][] = [
     ["SUCCESSFUL", "success"],
     ["FAILED", "failure"],

@@ -1,5 +1,5 @@
 /**
- * Shared file operations: the job summary capped at 1 MiB (SPEC §5: keep what
+ * Shared file operations: the job summary capped at 1 MiB (keep what
  * was there, append the start of the new text and a truncation note, never
  * split a character, never fail), `cutUtf8`, and the JSON variable store.
  */

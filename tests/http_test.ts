@@ -1,5 +1,5 @@
 /**
- * The HTTP core (SPEC §7) against real local servers: retries and backoff,
+ * The HTTP core against real local servers: retries and backoff,
  * Retry-After and rate limits, the total budget, hangs and dropped
  * connections, aborts, malformed JSON, credentials and redirects, redaction.
  *

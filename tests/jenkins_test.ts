@@ -291,7 +291,7 @@ Deno.test("jenkins wait: a Pipeline changeSets commit matches (any of its change
   assertEquals(result.conclusion, "cancelled");
 });
 
-Deno.test("jenkins wait: every Jenkins result maps per SPEC §6, with the build's URL and name", async () => {
+Deno.test("jenkins wait: every Jenkins result maps to its conclusion, with the build's URL and name", async () => {
   const expected = {
     SUCCESS: "success",
     FAILURE: "failure",

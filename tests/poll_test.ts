@@ -1,5 +1,5 @@
 /**
- * The CI wait loop every platform shares (SPEC §6): SHA validation before any
+ * The CI wait loop every platform shares: SHA validation before any
  * request, timeouts with fractional intervals, cancellation (even while a
  * probe hangs), progress, error classification, redaction.
  *

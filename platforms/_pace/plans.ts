@@ -2,7 +2,7 @@
  * What each operation creates, independent of any platform: title, labels,
  * marker and body for the review PR, escalation, advisory, story and handoff
  * comment. Every platform asks here and only maps the result onto its API,
- * so the rules of SPEC §5 live in one place.
+ * so what each item is called, labelled and marked is decided in one place.
  *
  * @module
  */
