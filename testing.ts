@@ -17,7 +17,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "./platforms/_core/paths.ts";
 import { branchingSteps } from "./platforms/_contract/branching_steps.ts";
 import { assertNoSecret } from "./platforms/_contract/checks.ts";
 import { ciSteps } from "./platforms/_contract/ci_steps.ts";

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   MAX_TIMEOUT_MINUTES,
   MIN_POLL_SECONDS,
@@ -57,25 +56,77 @@ export interface CommandLine {
 
 /**
  * Parse `args` against the global options and every command's options
- * (a global option may stand anywhere, so all are known up front).
+ * (a global option may stand anywhere, so all are known up front). Strict:
+ * an unknown option, a flag given a value, or an option without its value is
+ * a usage error. `--` ends the options. Written here rather than taken from
+ * `node:util`: any `node:` import starts Deno's Node layer, which a CLI run
+ * would pay for at every start.
  */
 export function parseCommandLine(
   args: string[],
   specs: Record<string, OptionSpec>,
 ): CommandLine {
-  const options = Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, {
-      type: spec.type,
-      ...(spec.short ? { short: spec.short } : {}),
-      ...(spec.multiple ? { multiple: true } : {}),
-    }]),
+  const values: OptionValues = {};
+  const positionals: string[] = [];
+  const byShort = new Map(
+    Object.entries(specs).filter(([, spec]) => spec.short).map((
+      [name, spec],
+    ) => [spec.short, name]),
   );
-  try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: parsed.values as OptionValues, positionals: parsed.positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+  const set = (name: string, value: string | boolean) => {
+    const spec = specs[name];
+    if (spec.multiple) {
+      const list = values[name];
+      values[name] = [...(Array.isArray(list) ? list : []), String(value)];
+    } else values[name] = value;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    const long = arg.startsWith("--");
+    const equals = long ? arg.indexOf("=") : -1;
+    const names = long
+      ? [arg.slice(2, equals === -1 ? undefined : equals)]
+      : [...arg.slice(1)].map((letter) => byShort.get(letter) ?? `-${letter}`);
+    for (const [index, name] of names.entries()) {
+      const shown = long ? `--${name}` : name.startsWith("-") ? name : `-${specs[name]?.short}`;
+      if (!Object.hasOwn(specs, name)) {
+        throw new UsageError(
+          `unknown option ${quoted(shown)}; a value starting with "-" goes after "--"`,
+        );
+      }
+      if (specs[name].type === "boolean") {
+        if (equals !== -1) throw new UsageError(`option --${name} takes no value`);
+        set(name, true);
+        continue;
+      }
+      if (equals !== -1) {
+        set(name, arg.slice(equals + 1));
+      } else if (index < names.length - 1) {
+        // `-cVALUE`: the rest of the group is the value.
+        set(name, arg.slice(2 + index));
+        break;
+      } else {
+        const value = args[i + 1];
+        if (value === undefined) throw new UsageError(`option ${shown} needs a value`);
+        if (value.startsWith("-") && value !== "-") {
+          throw new UsageError(
+            `option ${shown} needs a value; one starting with "-" is given as ${shown}=${value}`,
+          );
+        }
+        set(name, value);
+        i++;
+      }
+    }
   }
+  return { values, positionals };
 }
 
 /** Quote a user's value for a one-line message, cut short if it is long. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../platforms/_core/paths.ts";
 import {
   describeProblems,
   getCIAdapter,

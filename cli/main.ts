@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../platforms/_core/paths.ts";
 import { loadConfig } from "../config/config.ts";
 import { ConfigError } from "../config/errors.ts";
 import { currentDir, processEnv } from "../platforms/_core/env.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../platforms/_core/paths.ts";
 import { permissionFlags, permissionSet, requiredPermissions } from "../platforms/permissions.ts";
 import { UsageError } from "./args.ts";
 import type { CommandGroup, RunContext } from "./context.ts";

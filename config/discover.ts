@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { join, resolve } from "../platforms/_core/paths.ts";
 import { processEnv } from "../platforms/_core/env.ts";
 import type { Env } from "../platforms/types.ts";
 import { ConfigError } from "./errors.ts";

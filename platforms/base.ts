@@ -7,7 +7,7 @@
  * @module
  */
 
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "./_core/paths.ts";
 import { appendCapped, writeText } from "./_core/files.ts";
 import { envValue } from "./_core/settings.ts";
 import { pollCi } from "./_core/poll.ts";

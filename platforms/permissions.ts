@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, normalize, relative } from "node:path";
+import { isAbsolute, join, normalize, relative } from "./_core/paths.ts";
 import { processEnv } from "./_core/env.ts";
 import { PACE_DIR_NAME } from "./_pace/names.ts";
 import { definitionFor } from "./registry.ts";

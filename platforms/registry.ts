@@ -7,7 +7,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "./_core/paths.ts";
 import { currentDir, processEnv } from "./_core/env.ts";
 import { redactingLogger, SecretRegistry } from "./_core/secrets.ts";
 import { ConfigError, didYouMean } from "../config/errors.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../_core/paths.ts";
 import { buildAdapter } from "../registry.ts";
 import type {
   AdapterContext,

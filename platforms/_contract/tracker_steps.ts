@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join } from "../_core/paths.ts";
 import type { TrackerAdapter } from "../types.ts";
 import { assertKind } from "./checks.ts";
 import { type KitRun, observe, type Step } from "./run.ts";

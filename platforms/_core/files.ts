@@ -11,7 +11,7 @@
  * @module
  */
 
-import { dirname, sep } from "node:path";
+import { dirname, sep } from "./paths.ts";
 
 /** Whether `path` exists (a refused permission counts as absent). */
 export async function exists(path: string): Promise<boolean> {

@@ -14,7 +14,7 @@
  */
 
 import { isRecord } from "../_core/json.ts";
-import { basename, dirname, normalize, sep } from "node:path";
+import { basename, dirname, normalize, sep } from "../_core/paths.ts";
 import { parseYaml, YamlSyntaxError } from "../_core/yaml.ts";
 import { readRegularFile, type RefusalReason } from "../_core/files.ts";
 import { PACE_DIR_NAME } from "./names.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../_core/paths.ts";
 import type { GateReport } from "../types.ts";
 import { stringifyYaml } from "../_core/yaml.ts";
 import { replaceText } from "../_core/json_store.ts";

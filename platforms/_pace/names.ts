@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../_core/paths.ts";
 
 /** EN DASH (U+2013), used in review period ranges: `Days 1–14`. */
 export const EN_DASH = "\u2013";

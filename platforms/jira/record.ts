@@ -14,7 +14,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../_core/paths.ts";
 import { readArtifact } from "../_pace/artifacts.ts";
 import { dayDir, paceDirOf } from "../_pace/names.ts";
 import type { Logger } from "../types.ts";
