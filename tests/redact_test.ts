@@ -509,3 +509,18 @@ Deno.test("an error body cut short never keeps the first part of a token", async
     assert(!text.includes(token.slice(0, 8)), `a token prefix survived: …${text.slice(-40)}`);
   }
 });
+
+Deno.test("secrets: the Basic header is standard base64 of the UTF-8 pair, and the pair is masked", async () => {
+  const { basicAuthorization, SecretRegistry } = await import("../platforms/_core/secrets.ts");
+  for (
+    const [account, secret] of [["a", "b"], ["me@example.com", "tok"], ["é", "ñ🙂x"], ["", "12"]]
+  ) {
+    const secrets = new SecretRegistry();
+    const header = basicAuthorization(account, secret, secrets);
+    const expected = btoa(String.fromCharCode(...new TextEncoder().encode(`${account}:${secret}`)));
+    assertEquals(header, `Basic ${expected}`);
+    if (`${account}:${secret}`.length >= 4) {
+      assertEquals(secrets.redact(`x ${account}:${secret} ${expected} y`), "x *** *** y");
+    }
+  }
+});

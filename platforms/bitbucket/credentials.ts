@@ -15,6 +15,7 @@
  * @module
  */
 
+import { basicAuthorization } from "../_core/secrets.ts";
 import type { Settings } from "../_core/settings.ts";
 import type { Secrets } from "../types.ts";
 
@@ -94,13 +95,6 @@ export interface ChosenCredential {
   authorization: string;
 }
 
-function basic(account: string, secret: string, secrets: Secrets | undefined): string {
-  const pair = `${account}:${secret}`;
-  // The header carries the pair encoded: mask the pair (and so its base64) too.
-  secrets?.add(pair);
-  return `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(pair)))}`;
-}
-
 /**
  * Read the credential variables through `settings` (the secrets are registered
  * for masking) and choose: email + token, then token alone, then user + app
@@ -120,7 +114,11 @@ export function chooseCredential(settings: Settings, secrets?: Secrets): ChosenC
   const user = settings.optional("BITBUCKET_USER");
   const password = settings.secret("BITBUCKET_APP_PASSWORD", false);
   if (email && token) {
-    return { credential: "api-token", account: email, authorization: basic(email, token, secrets) };
+    return {
+      credential: "api-token",
+      account: email,
+      authorization: basicAuthorization(email, token, secrets),
+    };
   }
   if (token) {
     return { credential: "access-token", account: undefined, authorization: `Bearer ${token}` };
@@ -129,7 +127,7 @@ export function chooseCredential(settings: Settings, secrets?: Secrets): ChosenC
     return {
       credential: "app-password",
       account: user,
-      authorization: basic(user, password, secrets),
+      authorization: basicAuthorization(user, password, secrets),
     };
   }
   const half = email

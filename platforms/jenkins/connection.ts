@@ -8,8 +8,8 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import { HttpClient, HttpError, isRetryableStatus, type JsonResponse } from "../_core/http.ts";
+import { basicAuthorization } from "../_core/secrets.ts";
 import type { ResolvedContext } from "../types.ts";
 import { readJenkinsSettings } from "./settings.ts";
 
@@ -77,7 +77,7 @@ export class JenkinsConnection {
       fetch: context.fetch,
       logger: context.logger,
       credentials: user && token
-        ? { authorization: `Basic ${Buffer.from(`${user}:${token}`).toString("base64")}` }
+        ? { authorization: basicAuthorization(user, token, context.secrets) }
         : {},
     });
   }

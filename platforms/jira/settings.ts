@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
+import { basicAuthorization } from "../_core/secrets.ts";
 import { envValue, hostsOf, Settings } from "../_core/settings.ts";
 import type { Env, ResolvedContext } from "../types.ts";
 
@@ -121,12 +121,10 @@ export function readJiraSettings(env: Env, context?: ResolvedContext): JiraSetti
   );
   const email = settings.optional("JIRA_EMAIL");
   const cloudId = readCloudId(settings, email);
-  // The Basic header carries base64(`email:token`): mask the pair in every form.
-  if (email && token) context?.secrets.add(`${email}:${token}`);
   const authorization = !token
     ? undefined
     : email
-    ? `Basic ${Buffer.from(`${email}:${token}`).toString("base64")}`
+    ? basicAuthorization(email, token, context?.secrets)
     : `Bearer ${token}`;
   return {
     url,
