@@ -402,6 +402,18 @@ Deno.test("static graph: platforms/github/ci.ts reaches no other platform and no
   );
 });
 
+Deno.test("static graph: a `ci wait` on GitHub reaches no node: module (they start Node's layer)", async () => {
+  const graph = await cliGraph;
+  const reached = new Set([
+    ...staticClosure(graph, "cli.ts"),
+    ...staticClosure(graph, "platforms/github/ci.ts"),
+  ]);
+  assert(reached.has("platforms/_core/paths.ts"), [...reached].join("\n"));
+  assertEquals([...reached].filter((m) => m.startsWith("node:")), []);
+  // node: specifiers do show in the graph: the file reader loads node:fs on its first read.
+  assert(graph.dynamic.get("platforms/_core/files.ts")?.includes("node:fs"));
+});
+
 /** `deno run` of the CLI under the inspector; the repository's modules it compiled. */
 async function loadedBy(runArgs: string[], env: Record<string, string> = {}) {
   const run = await traceModules(runArgs, { cwd: ROOT.pathname, env: { ...baseEnv(), ...env } });
