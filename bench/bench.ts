@@ -27,6 +27,7 @@
 
 import { parseArgs } from "node:util";
 import {
+  bareWaitRunner,
   findPython,
   floorRunners,
   paceRunner,
@@ -160,11 +161,13 @@ async function bench(
     const pace = await Promise.all(PLATFORMS.map((p) => paceRunner(p, server, root)));
     const python = await findPython();
     const yardstick = python ? yardstickRunner(server, root, python) : undefined;
+    const bare = await bareWaitRunner(server, root);
     const floors = await floorRunners(root, python);
     const machine = await machineLine(python?.version);
     const contestants: (Runner & { result: Contestant })[] = [
       ...pace,
       ...(yardstick ? [yardstick] : []),
+      bare,
     ]
       .map((runner) => ({ ...runner, result: { label: runner.label, cold: [], detect: [] } }));
     const budget = new Budget(options.maxMinutes);
@@ -211,6 +214,7 @@ async function bench(
       greenAfterMs,
       pace: contestants.slice(0, pace.length).map((c) => c.result),
       yardstick: yardstick ? contestants[pace.length].result : undefined,
+      bare: contestants[contestants.length - 1].result,
       many,
       floors: floorResults,
     };

@@ -13,6 +13,7 @@ import { BENCH_SHA, type BenchPlatform, type LeanServer } from "./server.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const YARDSTICK = new URL("./yardstick.py", import.meta.url).pathname;
+const BARE_WAIT = new URL("./bare_wait.ts", import.meta.url).pathname;
 
 /** How long one timed process may take before it is killed. */
 export const PROCESS_LIMIT_MS = 60_000;
@@ -105,6 +106,27 @@ export function yardstickRunner(server: LeanServer, root: string, python: Python
       command: python.executable,
       args: [YARDSTICK, GITHUB_API_URL, GITHUB_REPOSITORY, BENCH_SHA, String(interval), "1"],
       env: { ...baseEnv(), GITHUB_TOKEN },
+      cwd: root,
+      timeoutMs: PROCESS_LIMIT_MS,
+    }),
+  };
+}
+
+/**
+ * The bare wait (bench/bare_wait.ts): the config's YAML and the two first
+ * pages, nothing else, under the same flags as `pace` — what the runtime and
+ * the round trip cost before the package does anything.
+ */
+export async function bareWaitRunner(server: LeanServer, root: string): Promise<Runner> {
+  const config = join(root, "bare.yaml");
+  await Deno.writeTextFile(config, "platform:\n  ci: github\n  tracker: local\n");
+  const flags = paceFlags("github", server, config);
+  return {
+    label: "floor · bare wait (config + two requests, no package)",
+    spec: (interval) => ({
+      command: Deno.execPath(),
+      args: ["run", ...flags, BARE_WAIT, config, BENCH_SHA, String(interval)],
+      env: { ...baseEnv(), ...server.env("github") },
       cwd: root,
       timeoutMs: PROCESS_LIMIT_MS,
     }),

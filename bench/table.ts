@@ -44,6 +44,8 @@ export interface BenchResults {
   pace: Contestant[];
   /** The Python original's equivalent, when python3 with requests is present. */
   yardstick?: Contestant;
+  /** The bare wait: the runtime, the YAML config and the round trip, no package. */
+  bare?: Contestant;
   /** A commit with many check runs: pace, then the yardstick. */
   many: { label: string; runs: number; samples: Sample[] }[];
   /** The cost of starting at all: `deno run` of an empty file, python3 importing requests. */
@@ -157,6 +159,7 @@ export function renderTable(results: BenchResults): string {
   ];
   const rows: string[][] = results.pace.map(row);
   if (results.yardstick) rows.push(row(results.yardstick));
+  if (results.bare) rows.push(row(results.bare));
   for (const many of results.many) {
     const pages = pick(many.samples, "pages");
     rows.push([
@@ -176,6 +179,19 @@ export function renderTable(results: BenchResults): string {
   }
   const github = results.pace.find((c) => c.label.endsWith("github"));
   if (github && results.yardstick) rows.push(ratioRow(github, results.yardstick));
+  if (results.bare && results.yardstick) {
+    // The floor's share: how far under the target the runtime and the round trip alone come.
+    const share = pairedRatio(results.bare.cold, results.yardstick.cold, "ms");
+    rows.push([
+      "floor · bare wait ÷ yardstick",
+      Number.isFinite(share) ? share.toFixed(2) : "–",
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]);
+  }
   const runs = Math.max(0, ...results.pace.map((c) => c.cold.length));
   const detectRuns = Math.max(0, ...results.pace.map((c) => c.detect.length));
   const how = `Medians of ${runs} cold starts and ${detectRuns} detection runs per row ` +
