@@ -40,7 +40,15 @@ export const bitbucketPlatform: PlatformDefinition = {
   secretEnv: ["BITBUCKET_API_TOKEN", "BITBUCKET_APP_PASSWORD"],
   hosts: (env) => hostsOf(envValue(env, "BITBUCKET_API_URL"), BITBUCKET_DEFAULT_API_URL),
   missing: (env) => readBitbucketSettings(env).problems,
-  ci: async (context) => new (await import("./bitbucket/ci.ts")).BitbucketCIAdapter(context),
+  ci: async (context) => {
+    const [{ ForgeCI }, { bitbucketCi }, { BitbucketConnection }] = await Promise.all([
+      import("./_pace/forge_ci.ts"),
+      import("./bitbucket/ci.ts"),
+      import("./bitbucket/connection.ts"),
+    ]);
+    const api = bitbucketCi(new BitbucketConnection(context), context.logger);
+    return new ForgeCI(context, "bitbucket", api);
+  },
   tracker: async (context) => {
     const [{ ForgeTracker }, { bitbucketIssues }, { BitbucketConnection }] = await Promise.all([
       import("./_pace/forge_tracker.ts"),

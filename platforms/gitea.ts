@@ -26,7 +26,15 @@ function giteaDefinition(name: string, title: string): PlatformDefinition {
       const summary = envValue(env, "GITHUB_STEP_SUMMARY");
       return summary ? { read: [summary], write: [summary] } : {};
     },
-    ci: async (context) => new (await import("./gitea/ci.ts")).GiteaCIAdapter(context, name, title),
+    ci: async (context) => {
+      const [{ ForgeCI }, { giteaCi }, { GiteaConnection }] = await Promise.all([
+        import("./_pace/forge_ci.ts"),
+        import("./gitea/ci.ts"),
+        import("./gitea/connection.ts"),
+      ]);
+      const api = giteaCi(new GiteaConnection(context, title), context.logger);
+      return new ForgeCI(context, name, api);
+    },
     tracker: async (context) => {
       const [{ ForgeTracker }, { giteaIssues }, { GiteaConnection }] = await Promise.all([
         import("./_pace/forge_tracker.ts"),
@@ -42,7 +50,7 @@ function giteaDefinition(name: string, title: string): PlatformDefinition {
         import("./gitea/branching.ts"),
         import("./gitea/connection.ts"),
       ]);
-      const api = giteaBranches(new GiteaConnection(context, title), title, context.logger);
+      const api = giteaBranches(new GiteaConnection(context, title), context.logger);
       return new ForgeBranching(context, name, api);
     },
     probe: async (context) => {

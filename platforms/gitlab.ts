@@ -38,7 +38,14 @@ export const gitlabPlatform: PlatformDefinition = {
   secretEnv: ["GITLAB_TOKEN", "CI_JOB_TOKEN"],
   hosts: (env) => hostsOf(envValue(env, "GITLAB_URL"), GITLAB_DEFAULT_URL),
   missing: (env) => readGitLabSettings(env).problems,
-  ci: async (context) => new (await import("./gitlab/ci.ts")).GitLabCIAdapter(context),
+  ci: async (context) => {
+    const [{ ForgeCI }, { gitLabCi }, { GitLabConnection }] = await Promise.all([
+      import("./_pace/forge_ci.ts"),
+      import("./gitlab/ci.ts"),
+      import("./gitlab/connection.ts"),
+    ]);
+    return new ForgeCI(context, "gitlab", gitLabCi(new GitLabConnection(context)));
+  },
   tracker: async (context) => {
     const [{ ForgeTracker }, { gitLabIssues }, { GitLabConnection }] = await Promise.all([
       import("./_pace/forge_tracker.ts"),

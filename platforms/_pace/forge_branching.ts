@@ -1,7 +1,8 @@
 /**
  * The branching operations, written once: a branch created at its parent's
  * head unless it exists, and a pull request found before one is opened, its
- * labels checked afterwards. A forge (GitHub, GitLab, Bitbucket, Gitea)
+ * labels checked afterwards ({@linkcode openPullOnce} also opens the review
+ * PRs of the CI adapters). A forge (GitHub, GitLab, Bitbucket, Gitea)
  * supplies only a small {@linkcode BranchApi}: read a branch's head, create a
  * ref, find and open a pull request, and what its refusals mean. Branch names
  * reach this module already checked by the registry's guard.
@@ -11,7 +12,7 @@
 
 import { HttpError } from "../_core/http.ts";
 import { BaseBranchingAdapter } from "../base.ts";
-import type { ResolvedContext } from "../types.ts";
+import type { Logger, ResolvedContext } from "../types.ts";
 import { ensureItem } from "./ensure.ts";
 
 /** A pull (or merge) request as the shared flow needs it. */
@@ -72,6 +73,11 @@ export interface BranchApi {
   createdMeanwhile(error: unknown): boolean;
   /** The open pull request `head` → `base`, or `undefined`. */
   findOpenPull(head: string, base: string): Promise<ForgePull | undefined>;
+  /**
+   * A review's pull request `head` → `base`: the open one, else a merged one
+   * (a review that was done). Absent where only an open one counts.
+   */
+  findReviewPull?(head: string, base: string): Promise<ForgePull | undefined>;
   /** Open it; the answer as the forge gave it. */
   openPull(draft: PullDraft): Promise<ForgePull>;
   /** Whether a failed open may be one opened meanwhile (a concurrent run). */
@@ -108,6 +114,72 @@ function refused(error: unknown): error is HttpError {
 
 const reasonOf = (error: unknown) => error instanceof Error ? error.message : String(error);
 const lower = (labels: readonly string[]) => new Set(labels.map((l) => l.toLowerCase()));
+
+/**
+ * A pull request to find or open: the draft as asked for (the title and body
+ * are cut on the way), and how to find one already there.
+ */
+export interface PullRequestPlan extends PullDraft {
+  /** For the log and errors: `pull request staging → main`, `review PR for day 14`. */
+  what: string;
+  /** The one already there, if any. */
+  find(): Promise<ForgePull | undefined>;
+}
+
+/**
+ * The pull request `plan.find` finds, else one opened with the title and body
+ * cut to the forge's limits (logged once); `opened` says which. A create that
+ * may have taken effect is looked for again before it fails; a 403 names the
+ * permission, and the forge explains the refusals it knows.
+ *
+ * @example
+ * ```ts ignore
+ * const { pull } = await openPullOnce(api, logger, {
+ *   what: "review PR for day 14", head: "pace/review-day-14", base: "main",
+ *   title: "[PACE Review Gate] Days 1–14", body: "…", labels: [],
+ *   find: () => api.findOpenPull("pace/review-day-14", "main"),
+ * });
+ * ```
+ */
+export async function openPullOnce(
+  api: BranchApi,
+  logger: Logger,
+  plan: PullRequestPlan,
+): Promise<{ pull: ForgePull; opened: boolean }> {
+  const { what, head, base } = plan;
+  let opened = false;
+  try {
+    const pull = await ensureItem<ForgePull>({
+      what,
+      logger,
+      find: () => plan.find(),
+      create: async () => {
+        let created: ForgePull;
+        try {
+          created = await api.openPull({
+            head,
+            base,
+            title: pullTitle(plan.title, api.titleLimit, head, base),
+            body: pullBody(plan.body, api.bodyLimit),
+            labels: plan.labels,
+          });
+        } catch (error) {
+          if (!refused(error)) throw error;
+          throw new Error(`cannot open the ${what}: ${error.message} — ${api.hints.pull}`);
+        }
+        logger.info(`${what}: opened ${created.url}`);
+        opened = true;
+        return created;
+      },
+      ambiguous: (error) => api.pullCreatedMeanwhile?.(error) ?? false,
+    });
+    return { pull, opened };
+  } catch (error) {
+    const why = api.explainRefusal?.(error);
+    if (why) throw new Error(`cannot open the ${what}: ${reasonOf(error)} — ${why}`);
+    throw error;
+  }
+}
 
 /**
  * A branching adapter over a {@linkcode BranchApi}. Platforms build one in
@@ -195,38 +267,15 @@ export class ForgeBranching extends BaseBranchingAdapter {
     const api = this.#api;
     const what = `${api.pullNoun ?? "pull request"} ${head} → ${base}`;
     const wanted = cleanLabels(labels, api.labelSeparator);
-    let opened = false;
-    let pull: ForgePull;
-    try {
-      pull = await ensureItem<ForgePull>({
-        what,
-        logger: this.logger,
-        find: () => api.findOpenPull(head, base),
-        create: async () => {
-          let created: ForgePull;
-          try {
-            created = await api.openPull({
-              head,
-              base,
-              title: pullTitle(title, api.titleLimit, head, base),
-              body: pullBody(body, api.bodyLimit),
-              labels: wanted,
-            });
-          } catch (error) {
-            if (!refused(error)) throw error;
-            throw new Error(`cannot open the ${what}: ${error.message} — ${api.hints.pull}`);
-          }
-          this.logger.info(`${what}: opened ${created.url}`);
-          opened = true;
-          return created;
-        },
-        ambiguous: (error) => api.pullCreatedMeanwhile?.(error) ?? false,
-      });
-    } catch (error) {
-      const why = api.explainRefusal?.(error);
-      if (why) throw new Error(`cannot open the ${what}: ${reasonOf(error)} — ${why}`);
-      throw error;
-    }
+    const { pull, opened } = await openPullOnce(api, this.logger, {
+      what,
+      head,
+      base,
+      title,
+      body,
+      labels: wanted,
+      find: () => api.findOpenPull(head, base),
+    });
     // A forge that cannot add labels afterwards is only answerable for the ones it was sent.
     if (api.addLabels || opened) await this.#checkLabels(pull, wanted, what);
     return pull.url;

@@ -14,9 +14,10 @@
 
 import { HttpError } from "../_core/http.ts";
 import type { BranchApi, ForgePull } from "../_pace/forge_branching.ts";
-import { type BitbucketConnection, BODY_LIMIT, webUrl } from "./connection.ts";
+import { bbqlString, type BitbucketConnection, BODY_LIMIT, webUrl } from "./connection.ts";
 import {
   findOpenPullRequest,
+  listPullRequests,
   mayBeOpenAlready,
   postPullRequest,
   type PullRequest,
@@ -103,6 +104,15 @@ export function bitbucketBranches(bb: BitbucketConnection): BranchApi {
 
     async findOpenPull(head, base) {
       const found = await findOpenPullRequest(bb, head, base);
+      return found && toForgePull(found);
+    },
+
+    // One open pull request per source branch: the source alone finds the review.
+    async findReviewPull(head) {
+      const q = `source.branch.name = ${bbqlString(head)}`;
+      const mine = (await listPullRequests(bb, q, ["OPEN", "MERGED"]))
+        .filter((p) => p.source?.branch?.name === head);
+      const found = mine.find((p) => p.state === "OPEN") ?? mine.find((p) => p.state === "MERGED");
       return found && toForgePull(found);
     },
 

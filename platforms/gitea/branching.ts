@@ -1,9 +1,11 @@
 /**
  * Gitea (and Forgejo) under the forge branching flow: branches read with
  * `GET …/branches/{branch}` and created with `POST …/branches` from the
- * parent's name, pull requests found with `GET …/pulls/{base}/{head}` and
- * opened with their labels by id. A branch name is one path segment
- * (`release%2Fv2.0`).
+ * parent's name, pull requests opened with their labels by id. A pull
+ * request is found with `GET …/pulls/{base}/{head}`, which answers the latest
+ * of the pair whatever its state: a closed one is no open one (then the open
+ * list is read, in case an older one was reopened). A branch name is one
+ * path segment (`release%2Fv2.0`).
  *
  * Token scope: `write:repository` to create branches and open pull requests;
  * labels PACE lacks are created on the way (`write:issue`).
@@ -12,24 +14,48 @@
  */
 
 import { HttpError } from "../_core/http.ts";
-import type { BranchApi } from "../_pace/forge_branching.ts";
+import type { BranchApi, ForgePull } from "../_pace/forge_branching.ts";
 import type { Logger } from "../types.ts";
 import { BODY_LIMIT, type GiteaConnection } from "./connection.ts";
 import { GiteaLabels } from "./labels.ts";
-import { findPull, type GiteaPull } from "./pulls.ts";
+
+/** A pull request as Gitea answers it (the fields PACE reads). */
+interface Pull {
+  number: number;
+  html_url: string;
+  /** `open` or `closed` (a merged one is closed). */
+  state: string;
+  merged?: boolean;
+  head?: { ref?: string };
+  base?: { ref?: string };
+}
 
 const SCOPE_HINT = "the token needs the write:repository scope";
 
-const toForgePull = (pull: GiteaPull) => ({ id: pull.number, url: pull.html_url });
+const toForgePull = (pull: Pull): ForgePull => ({ id: pull.number, url: pull.html_url });
 
 /**
- * The branch API of one Gitea repository; `forge` names it in the log
- * (`Gitea` or `Forgejo`), `logger` hears about labels it cannot create.
+ * The branch API of one Gitea repository, named in the log as the
+ * connection's title (`Gitea` or `Forgejo`); `logger` hears about labels it
+ * cannot create.
  */
-export function giteaBranches(gitea: GiteaConnection, forge: string, logger: Logger): BranchApi {
+export function giteaBranches(gitea: GiteaConnection, logger: Logger): BranchApi {
   const names = new GiteaLabels(gitea, logger);
+  /** The open pull request `head` → `base`, or (when `merged` counts) a merged one. */
+  const findPull = async (head: string, base: string, merged: boolean) => {
+    const path = gitea.path(`pulls/${encodeURIComponent(base)}/${encodeURIComponent(head)}`);
+    const latest = await gitea.find<Pull>(path);
+    if (!latest) return undefined;
+    if (latest.state === "open" || (merged && latest.merged === true)) return toForgePull(latest);
+    // An older one of the pair may have been reopened.
+    const open = await gitea.all<Pull>(gitea.path("pulls"), { state: "open" });
+    const found = open.find((pull) =>
+      pull.state === "open" && pull.head?.ref === head && pull.base?.ref === base
+    );
+    return found && toForgePull(found);
+  };
   return {
-    forge,
+    forge: gitea.title,
     // Gitea refuses longer titles.
     titleLimit: 255,
     bodyLimit: BODY_LIMIT,
@@ -51,16 +77,15 @@ export function giteaBranches(gitea: GiteaConnection, forge: string, logger: Log
     // 409: it exists (created meanwhile) — or a tag has that name: looking again tells.
     createdMeanwhile: (error) => error instanceof HttpError && error.status === 409,
 
-    async findOpenPull(head, base) {
-      const found = await findPull(gitea, head, base);
-      return found && toForgePull(found);
-    },
+    findOpenPull: (head, base) => findPull(head, base, false),
+    // A review that was merged is done: a re-run returns it.
+    findReviewPull: (head, base) => findPull(head, base, true),
 
     async openPull(draft) {
       const { head, base, title, body } = draft;
       const ids = draft.labels.length ? await names.ids(draft.labels) : [];
       const json = { head, base, title, body, ...(ids.length ? { labels: ids } : {}) };
-      return toForgePull(await gitea.send<GiteaPull>("POST", gitea.path("pulls"), { json }));
+      return toForgePull(await gitea.send<Pull>("POST", gitea.path("pulls"), { json }));
     },
 
     // 409: an open pull request of the pair exists (a concurrent run opened it).

@@ -3,8 +3,8 @@
  * references, and the pull requests between them. A branch is read with
  * `GET git/ref/heads/NAME` and created with `POST git/refs` at its parent's
  * head; a pull request is found by `head=owner:HEAD`, `base` and
- * `state=open`, and its labels are added through the issues API (GitHub's
- * create call takes none).
+ * `state=open` (`state=all` for a review, which a merged one ends), and its
+ * labels are added through the issues API (GitHub's create call takes none).
  *
  * Token permissions: `contents: write` to create branches (`contents: read`
  * to look them up), `pull-requests: write` to open pull requests and label
@@ -15,17 +15,12 @@
  * @module
  */
 
-import { HttpError } from "../_core/http.ts";
 import type { BranchApi, ForgePull } from "../_pace/forge_branching.ts";
-import { BODY_LIMIT, type Data, type GitHubConnection } from "./connection.ts";
+import { BODY_LIMIT, type Data, type GitHubConnection, isStatus } from "./connection.ts";
 
 type Pull =
   | Data<"GET /repos/{owner}/{repo}/pulls">[number]
   | Data<"POST /repos/{owner}/{repo}/pulls">;
-
-function isStatus(error: unknown, status: number): error is HttpError {
-  return error instanceof HttpError && error.status === status;
-}
 
 function toForgePull(pull: Pull): ForgePull {
   return {
@@ -37,6 +32,20 @@ function toForgePull(pull: Pull): ForgePull {
 
 /** The branch API of one GitHub repository. */
 export function gitHubBranches(gh: GitHubConnection): BranchApi {
+  /** The pull requests `head` → `base` in `state`. */
+  const pulls = async (head: string, base: string, state: "open" | "all") => {
+    const label = `${gh.owner}:${head}`;
+    const listed = await gh.all(
+      "GET /repos/{owner}/{repo}/pulls",
+      { head: label, base, state },
+      (data) => data,
+    );
+    // GitHub ignores a filter it cannot read: check what came back.
+    return listed.filter((p) =>
+      p.head.ref === head && p.base.ref === base &&
+      p.head.label.toLowerCase() === label.toLowerCase()
+    );
+  };
   return {
     forge: "GitHub",
     // GitHub refuses longer titles.
@@ -77,17 +86,13 @@ export function gitHubBranches(gh: GitHubConnection): BranchApi {
       isStatus(error, 422) && /Reference already exists/i.test(error.body),
 
     async findOpenPull(head, base) {
-      const label = `${gh.owner}:${head}`;
-      const open = await gh.all(
-        "GET /repos/{owner}/{repo}/pulls",
-        { head: label, base, state: "open" },
-        (data) => data,
-      );
-      // GitHub ignores a filter it cannot read: check what came back.
-      const found = open.find((p) =>
-        p.state === "open" && p.head.ref === head && p.base.ref === base &&
-        p.head.label.toLowerCase() === label.toLowerCase()
-      );
+      const found = (await pulls(head, base, "open")).find((p) => p.state === "open");
+      return found && toForgePull(found);
+    },
+
+    async findReviewPull(head, base) {
+      const mine = await pulls(head, base, "all");
+      const found = mine.find((p) => p.state === "open") ?? mine.find((p) => p.merged_at);
       return found && toForgePull(found);
     },
 

@@ -29,6 +29,11 @@ const HEADERS = {
   "x-github-api-version": GITHUB_API_VERSION,
 };
 
+/** Whether `error` is GitHub's answer with `status`. */
+export function isStatus(error: unknown, status: number): error is HttpError {
+  return error instanceof HttpError && error.status === status;
+}
+
 /** A REST route GitHub's OpenAPI description defines. */
 export type Route = keyof Endpoints;
 /** The data a route answers with. */
