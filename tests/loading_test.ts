@@ -438,10 +438,12 @@ Deno.test("runtime: `pace ci wait` on GitHub loads GitHub's CI and nothing of an
     const config = `${root}/pace.config.yaml`;
     await Deno.writeTextFile(config, "platform:\n  ci: github\n  tracker: local\n");
     const flags = paceFlags("github", server, config);
-    const { code, loaded, stdout } = await loadedBy(
+    const { code, loaded, npm, stdout } = await loadedBy(
       [...flags, CLI, "ci", "wait", BENCH_SHA, "--config", config],
       server.env("github"),
     );
+    // The config's YAML parser is the one package a wait needs: no Octokit, not even its errors.
+    assertEquals(npm.filter((m) => !m.includes("/js-yaml/")), []);
     assertEquals(code, 0, stdout);
     assert(loaded.includes("platforms/github/ci.ts"), loaded.join("\n"));
     assertEquals(loaded.filter((m) => platformCode(m) && !m.startsWith("platforms/github/")), []);

@@ -8,7 +8,7 @@
  */
 
 import type { Endpoints, RequestParameters } from "npm:@octokit/types@18.0.0";
-import { RequestError } from "npm:@octokit/request-error@7.1.2";
+import type { RequestError } from "npm:@octokit/request-error@7.1.2";
 import {
   createHttpFetch,
   errorFromResponse,
@@ -56,6 +56,8 @@ export class GitHubConnection {
   readonly #context: ResolvedContext;
   readonly #fetch: typeof fetch;
   #request: Promise<Request> | undefined;
+  /** Octokit's error class, loaded with Octokit: a `ci wait` needs neither. */
+  #requestError: typeof RequestError | undefined;
   /** ETag and body per URL, so an unchanged poll is a free 304. */
   readonly #etags = new Map<string, { etag: string; data: unknown }>();
   /** How many conditional GETs were answered 304 (for the bench). */
@@ -90,7 +92,11 @@ export class GitHubConnection {
 
   #octokit(): Promise<Request> {
     this.#request ??= (async () => {
-      const { Octokit } = await import("npm:@octokit/core@7.0.8");
+      const [{ Octokit }, errors] = await Promise.all([
+        import("npm:@octokit/core@7.0.8"),
+        import("npm:@octokit/request-error@7.1.2"),
+      ]);
+      this.#requestError = errors.RequestError;
       const logger = this.#context.logger;
       const octokit = new Octokit({
         baseUrl: this.apiUrl,
@@ -188,7 +194,7 @@ export class GitHubConnection {
 
   #httpError(route: string, error: unknown): unknown {
     if (error instanceof HttpError) return error;
-    if (!(error instanceof RequestError)) return error;
+    if (!this.#requestError || !(error instanceof this.#requestError)) return error;
     if (error.cause instanceof HttpError) return error.cause;
     const headers = new Headers();
     for (const [k, v] of Object.entries(error.response?.headers ?? {})) {
