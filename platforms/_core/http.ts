@@ -13,7 +13,9 @@
  * error, so a broken answer can never read as an empty one.
  *
  * Octokit receives this fetch; the other platforms use {@linkcode HttpClient},
- * a thin JSON layer over the same engine.
+ * a thin JSON layer over the same engine, and {@linkcode readPages} for lists
+ * that come in pages: each platform names only its rule for the next page,
+ * and an answer that is not a list is an error, never "nothing found".
  *
  * @module
  */
@@ -23,3 +25,19 @@ export { isRetryableStatus, retryDelayFromHeaders, sleep } from "./http/retry.ts
 export { DEFAULT_MAX_BODY_BYTES } from "./http/body.ts";
 export { createHttpFetch, DEFAULT_TIMEOUT_MS, type HttpOptions } from "./http/fetch.ts";
 export { HttpClient, type JsonRequest, type JsonResponse } from "./http/client.ts";
+export { type LinkTarget, linkTo, parseLinkHeader } from "./http/link.ts";
+export {
+  allPages,
+  DEFAULT_MAX_PAGES,
+  followLink,
+  hasNextLink,
+  moreByTotalCount,
+  type NextPage,
+  notAListError,
+  pageNumbers,
+  type PageReader,
+  type PageRequest,
+  type PagesOptions,
+  type PageState,
+  readPages,
+} from "./http/pages.ts";

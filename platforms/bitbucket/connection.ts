@@ -7,7 +7,13 @@
  * @module
  */
 
-import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
+import {
+  HttpClient,
+  HttpError,
+  type JsonRequest,
+  type PageReader,
+  readPages,
+} from "../_core/http.ts";
 import { isRecord } from "../_core/json.ts";
 import type { ResolvedContext } from "../types.ts";
 import { type BitbucketCredential, unauthorizedHint } from "./credentials.ts";
@@ -47,11 +53,6 @@ export interface ListOptions {
   maxPages?: number;
 }
 
-interface Page<T> {
-  values?: T[];
-  next?: string;
-}
-
 /** A BBQL string literal: double-quoted, with `\` and `"` escaped. */
 export function bbqlString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -72,6 +73,11 @@ export class BitbucketConnection {
   /** Who Basic authenticates as (the email or the user); `undefined` for Bearer. */
   readonly account: string | undefined;
   readonly http: HttpClient;
+  /** The client for pages: its refusals explained as {@linkcode BitbucketConnection.request}'s are. */
+  readonly #reader: PageReader = {
+    request: (method, path, init) =>
+      this.http.request(method, path, init).catch((error) => Promise.reject(this.#explain(error))),
+  };
   #repository: Promise<Repository> | undefined;
 
   /** Connect as the environment of `context` says; every credential is registered first. */
@@ -118,8 +124,7 @@ export class BitbucketConnection {
    * outside the API is refused: credentials never follow it, and a list
    * cannot continue somewhere else.
    */
-  async *pages<T>(parts: (string | number)[], options: ListOptions = {}): AsyncGenerator<T[]> {
-    const { signal, maxPages = MAX_PAGES } = options;
+  pages<T>(parts: (string | number)[], options: ListOptions = {}): AsyncGenerator<T[]> {
     // A repeatable parameter (`state=OPEN&state=MERGED`) rides in the path:
     // the client's query object holds one value per name.
     const repeated = new URLSearchParams();
@@ -127,18 +132,17 @@ export class BitbucketConnection {
       for (const value of values) repeated.append(name, value);
     }
     const tail = repeated.size ? `?${repeated}` : "";
-    let url: string = this.path(...parts) + tail;
-    let init: JsonRequest = { query: options.query, signal };
-    for (let page = 0; page < maxPages; page++) {
-      const data = await this.http.request<Page<T>>("GET", url, init).then(
-        (answer) => answer.data,
-        (error) => Promise.reject(this.#explain(error)),
-      );
-      yield Array.isArray(data?.values) ? data.values : [];
-      if (!data?.next) return;
-      url = this.#checkNext(data.next);
-      init = { signal };
-    }
+    return readPages<T>(this.#reader, { path: this.path(...parts) + tail, query: options.query }, {
+      platform: "Bitbucket",
+      // A page is `{ values: [...], next? }`; `next` carries the query along.
+      pick: (data) => isRecord(data) ? data.values : data,
+      next: ({ answer }) => {
+        const next = isRecord(answer.data) ? answer.data.next : undefined;
+        return next ? { path: this.#checkNext(String(next)) } : undefined;
+      },
+      signal: options.signal,
+      maxPages: options.maxPages ?? MAX_PAGES,
+    });
   }
 
   /** Every item of a list (at most {@linkcode MAX_PAGES} pages). */

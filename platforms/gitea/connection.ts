@@ -7,7 +7,15 @@
  * @module
  */
 
-import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
+import {
+  allPages,
+  hasNextLink,
+  HttpClient,
+  type JsonRequest,
+  moreByTotalCount,
+  notAListError,
+  pageNumbers,
+} from "../_core/http.ts";
 import type { ResolvedContext } from "../types.ts";
 import { readGiteaSettings } from "./settings.ts";
 
@@ -33,9 +41,14 @@ export interface Repository {
   empty?: boolean;
 }
 
-function hasNextLink(header: string | null): boolean {
-  return header !== null && /<[^>]+>\s*;\s*rel="?next"?/i.test(header);
-}
+/**
+ * More pages while `X-Total-Count` says more items exist (a server may serve
+ * smaller pages than asked), else while `Link` names a next page; never
+ * after an empty page.
+ */
+const NEXT = pageNumbers((state) =>
+  state.batch.length > 0 && (moreByTotalCount(state) ?? hasNextLink(state))
+);
 
 /** One repository on one Gitea or Forgejo instance, as the adapters talk to it. */
 export class GiteaConnection {
@@ -95,39 +108,25 @@ export class GiteaConnection {
    * wraps it. An answer that is not a list is an error, never "nothing
    * found": reading it as empty would create a duplicate.
    */
-  async all<T>(
+  all<T>(
     path: string,
     query: Query = {},
     signal?: AbortSignal,
     maxPages = MAX_PAGES,
     pick: (data: unknown) => unknown = (data) => data,
   ): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 1; page <= maxPages; page++) {
-      const answer = await this.http.request<unknown>("GET", path, {
-        query: { ...query, page, limit: PAGE_LIMIT },
-        signal,
-      });
-      const batch = this.list<T>(pick(answer.data), path);
-      items.push(...batch);
-      const total = Number(answer.headers.get("x-total-count") ?? NaN);
-      const more = Number.isFinite(total)
-        ? items.length < total
-        : hasNextLink(answer.headers.get("link"));
-      if (!more || batch.length === 0) break;
-    }
-    return items;
+    return allPages<T>(this.http, { path, query: { ...query, page: 1, limit: PAGE_LIMIT } }, {
+      platform: this.title,
+      next: NEXT,
+      signal,
+      maxPages,
+      pick,
+    });
   }
 
   /** `data` as a list, or a clear error. */
   list<T>(data: unknown, what: string): T[] {
-    if (!Array.isArray(data)) {
-      throw new HttpError(`${this.title}: GET ${what} answered something that is not a list`, {
-        status: 200,
-        kind: "parse",
-        retryable: true,
-      });
-    }
+    if (!Array.isArray(data)) throw notAListError(this.title, `GET ${what}`);
     return data as T[];
   }
 

@@ -11,9 +11,11 @@ import type { Endpoints, RequestParameters } from "npm:@octokit/types@18.0.0";
 import type { RequestError } from "npm:@octokit/request-error@7.1.2";
 import {
   createHttpFetch,
+  DEFAULT_MAX_PAGES,
   errorFromResponse,
   HttpError,
   isRetryableStatus,
+  notAListError,
   retryDelayFromHeaders,
 } from "../_core/http.ts";
 import type { ResolvedContext } from "../types.ts";
@@ -143,7 +145,6 @@ export class GitHubConnection {
     return this.request(expanded as R, params as Params<R>);
   }
 
-  /** A GET that sends `If-None-Match` and reuses the cached body on 304. */
   /**
    * A GET that sends `If-None-Match` and reuses the cached body on 304. It goes
    * through the HTTP core directly, not Octokit: a `ci wait` polls with it, and
@@ -220,19 +221,13 @@ export class GitHubConnection {
     route: R,
     params: Params<R>,
     pick: (data: Data<R>) => readonly T[] | undefined,
-    maxPages = 50,
+    maxPages = DEFAULT_MAX_PAGES,
   ): Promise<T[]> {
     const items: T[] = [];
     for (let page = 1; page <= maxPages; page++) {
       const { data } = await this.request(route, { ...params, per_page: PER_PAGE, page });
       const batch = pick(data);
-      if (!Array.isArray(batch)) {
-        throw new HttpError(`GitHub: ${route} answered something that is not a list`, {
-          status: 200,
-          kind: "parse",
-          retryable: true,
-        });
-      }
+      if (!Array.isArray(batch)) throw notAListError("GitHub", route);
       items.push(...batch);
       if (batch.length < PER_PAGE) break;
     }

@@ -8,7 +8,13 @@
  * @module
  */
 
-import { HttpClient, type JsonRequest, type JsonResponse } from "../_core/http.ts";
+import {
+  allPages,
+  followLink,
+  HttpClient,
+  type JsonRequest,
+  type NextPage,
+} from "../_core/http.ts";
 import type { ResolvedContext } from "../types.ts";
 import { readGitLabSettings } from "./settings.ts";
 
@@ -28,14 +34,22 @@ export interface Project {
   web_url: string;
 }
 
-/** The `rel="next"` target of a `Link` header, if any. */
-function nextLink(header: string | null): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(",")) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
-    if (match) return match[1];
-  }
-  return undefined;
+/**
+ * GitLab's rule for the next page: `x-next-page` names it (empty on the
+ * last page); without that header (past 10 000 rows, keyset pagination)
+ * the `Link: rel="next"` URL does.
+ */
+function nextPage(path: string, query: Query): NextPage {
+  return (state) => {
+    const { answer, request } = state;
+    const header = answer.headers.get("x-next-page");
+    if (header === null) return followLink(state);
+    const page = Number(header);
+    const current = Number(request.query?.page ?? answer.url.searchParams.get("page") ?? 1);
+    // A page that does not move forward would read the same page again.
+    if (!header.trim() || !Number.isInteger(page) || page <= current) return undefined;
+    return { path, query: { ...query, per_page: PER_PAGE, page } };
+  };
 }
 
 /** One project on one GitLab instance, as the adapters talk to it. */
@@ -83,42 +97,18 @@ export class GitLabConnection {
    * an error, never "nothing found": reading it as empty would create a
    * duplicate.
    */
-  async all<T>(
+  all<T>(
     path: string,
     query: Query = {},
     signal?: AbortSignal,
     maxPages = MAX_PAGES,
   ): Promise<T[]> {
-    const items: T[] = [];
-    let target = path;
-    let params: Query | undefined = { ...query, per_page: PER_PAGE, page: 1 };
-    for (let pages = 0; pages < maxPages; pages++) {
-      const answer: JsonResponse<unknown> = await this.http.request<unknown>("GET", target, {
-        query: params,
-        signal,
-      });
-      if (!Array.isArray(answer.data)) {
-        throw new Error(`GitLab: GET ${answer.url.pathname} did not answer a list`);
-      }
-      items.push(...answer.data as T[]);
-      const nextPage = answer.headers.get("x-next-page");
-      if (nextPage !== null) {
-        const page = Number(nextPage);
-        const current = Number(params?.page ?? answer.url.searchParams.get("page") ?? 1);
-        if (!nextPage.trim() || !Number.isInteger(page) || page <= current) break;
-        params = { ...query, per_page: PER_PAGE, page };
-        target = path;
-        continue;
-      }
-      const link = nextLink(answer.headers.get("link"));
-      if (!link) break;
-      const url = new URL(link, answer.url);
-      // Only pages of this API: the token would not travel elsewhere anyway.
-      if (url.origin !== this.http.baseUrl.origin) break;
-      target = url.href;
-      params = undefined;
-    }
-    return items;
+    return allPages<T>(this.http, { path, query: { ...query, per_page: PER_PAGE, page: 1 } }, {
+      platform: "GitLab",
+      next: nextPage(path, query),
+      signal,
+      maxPages,
+    });
   }
 
   /** The project: default branch, path, web URL. */

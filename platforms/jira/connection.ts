@@ -11,7 +11,15 @@
  * @module
  */
 
-import { HttpClient, HttpError, type JsonRequest } from "../_core/http.ts";
+import {
+  allPages,
+  HttpClient,
+  HttpError,
+  type JsonRequest,
+  type JsonResponse,
+  type NextPage,
+} from "../_core/http.ts";
+import { isRecord } from "../_core/json.ts";
 import type { RenderedDoc } from "../_pace/render.ts";
 import type { ResolvedContext } from "../types.ts";
 import { type AdfDoc, toAdf } from "./adf.ts";
@@ -126,9 +134,14 @@ export class JiraConnection {
 
   /** Send one request to `rest/api/{2|3}/path` (callers encode every part). */
   async request<T>(method: string, path: string, init: JsonRequest = {}): Promise<T> {
+    return (await this.#send<T>(method, path, init)).data;
+  }
+
+  /** One request; the whole answer (a list's pages need its headers), refusals explained. */
+  async #send<T>(method: string, path: string, init: JsonRequest): Promise<JsonResponse<T>> {
     const api = `rest/api/${this.cloud ? "3" : "2"}/${path}`;
     try {
-      return (await this.#http.request<T>(method, api, init)).data;
+      return await this.#http.request<T>(method, api, init);
     } catch (error) {
       throw this.#explain(error);
     }
@@ -179,33 +192,34 @@ export class JiraConnection {
 
   /** Every issue the JQL finds (up to {@linkcode MAX_PAGES} pages), with `fields`. */
   async search(jql: string, fields: string[]): Promise<JiraIssue[]> {
-    const found: JiraIssue[] = [];
     const query = { jql, fields: fields.join(","), maxResults: PAGE_SIZE };
-    if (this.cloud) {
-      let nextPageToken: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const data = await this.request<
-          { issues?: JiraIssue[]; nextPageToken?: string | null; isLast?: boolean }
-        >("GET", "search/jql", { query: { ...query, nextPageToken } });
-        found.push(...(data?.issues ?? []));
-        // Cloud leaves nextPageToken out on the last page (JRACLOUD-92184).
-        nextPageToken = data?.nextPageToken ?? undefined;
-        if (data?.isLast === true || !nextPageToken) break;
+    // Cloud pages by token and leaves `nextPageToken` out on the last page
+    // (JRACLOUD-92184); Data Center by offset against `total`.
+    const next: NextPage = this.cloud
+      ? ({ answer, request }) => {
+        const data = isRecord(answer.data) ? answer.data : {};
+        const token = typeof data.nextPageToken === "string" ? data.nextPageToken : "";
+        if (data.isLast === true || !token) return undefined;
+        return { path: request.path, query: { ...query, nextPageToken: token } };
       }
-    } else {
-      let startAt = 0;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const data = await this.request<{ issues?: JiraIssue[]; total?: number }>(
-          "GET",
-          "search",
-          { query: { ...query, startAt } },
-        );
-        const batch = data?.issues ?? [];
-        found.push(...batch);
-        startAt += batch.length;
-        if (batch.length === 0 || startAt >= (data?.total ?? 0)) break;
-      }
-    }
+      : ({ answer, request, batch, count }) => {
+        const total = isRecord(answer.data) ? Number(answer.data.total ?? 0) : 0;
+        if (batch.length === 0 || !(count < total)) return undefined;
+        return { path: request.path, query: { ...query, startAt: count } };
+      };
+    const found = await allPages<JiraIssue>(
+      { request: (method, path, init) => this.#send(method, path, init ?? {}) },
+      {
+        path: this.cloud ? "search/jql" : "search",
+        query: this.cloud ? query : { ...query, startAt: 0 },
+      },
+      {
+        platform: "Jira",
+        pick: (data) => isRecord(data) ? data.issues : data,
+        next,
+        maxPages: MAX_PAGES,
+      },
+    );
     return found.filter((issue) => isJiraKey(issue?.key));
   }
 
