@@ -3,10 +3,14 @@ import { join } from "node:path";
 import { hostsOf } from "../platforms/_core/settings.ts";
 import {
   checkStoryStatus,
+  type CustomIssueApi,
   type ForgeIssue,
+  type ForgeIssueApi,
   ForgeTracker,
   type IssueApi,
+  type IssueMoves,
   issueNumber,
+  type ListedIssue,
 } from "../platforms/_pace/forge_tracker.ts";
 import { carriesMarker, markerComment } from "../platforms/_pace/names.ts";
 import type { RenderedDoc } from "../platforms/_pace/render.ts";
@@ -28,6 +32,7 @@ interface Stored {
   body: string;
   labels: string[];
   open: boolean;
+  pull: boolean;
   comments: string[];
 }
 
@@ -35,11 +40,22 @@ interface ForgeOptions {
   /** Play a token without push access: the forge drops every label. */
   dropLabels?: boolean;
   /**
-   * How a marker is looked for: as the body's last line (GitHub, GitLab,
-   * Bitbucket), or anywhere in the text as a whole token (Jira's comment scan,
-   * Bitbucket's content search).
+   * How a marker is looked for: as the body's last line, by the tracker's
+   * own find over the forge's lists (GitHub, GitLab, Gitea, Bitbucket), or
+   * anywhere in the text as a whole token, by the platform's own find
+   * (Jira's comment scan).
    */
   lookup?: "last-line" | "text";
+  /** The label filter answers every open issue (Gitea, knowing none of the names). */
+  widenFilter?: boolean;
+  /** Lists ignore the state filter: closed issues come back too. */
+  ignoreState?: boolean;
+  /** Answers leave the labels out. */
+  hideLabels?: boolean;
+  /** Issues have no labels: no label lookup, and a title may claim an item (Bitbucket). */
+  noLabels?: boolean;
+  /** The longest body the forge takes. */
+  bodyLimit?: number;
 }
 
 /** Whether `text` holds `mark` as a whole token anywhere (`…day-1` is not in `…day-12`). */
@@ -51,48 +67,98 @@ function holdsToken(text: string, mark: string): boolean {
 function memoryForge(options: ForgeOptions = {}) {
   const issues: Stored[] = [];
   const calls: string[] = [];
-  const hasMarker = (body: string, mark: string) =>
-    options.lookup === "text" ? holdsToken(body, mark) : carriesMarker(body, mark);
-  const api: IssueApi = {
+  const add = (issue: Partial<Stored>): Stored => {
+    const stored: Stored = {
+      id: issues.length + 1,
+      title: "",
+      body: "",
+      labels: [],
+      open: true,
+      pull: false,
+      comments: [],
+      ...issue,
+    };
+    issues.push(stored);
+    return stored;
+  };
+  const answer = (issue: Stored): ListedIssue => ({
+    id: issue.id,
+    url: `mem://${issue.id}`,
+    labels: options.hideLabels ? undefined : [...issue.labels],
+    open: issue.open,
+    body: issue.body,
+    title: issue.title,
+    pull: issue.pull,
+  });
+  // What the forge's open-issues filter lets through, newest first.
+  const listed = () => issues.filter((i) => options.ignoreState || i.open).reverse();
+  const moves: IssueMoves = {
     labelsDroppedHint: "the token may not set labels",
-    find(plan) {
-      calls.push("find");
-      const hit = issues.find((i) =>
-        i.open &&
-        (plan.labels.every((l) => i.labels.includes(l)) || hasMarker(i.body, plan.doc.marker))
-      );
-      return Promise.resolve(hit && { id: hit.id, url: `mem://${hit.id}` });
-    },
-    create(plan) {
-      calls.push("create");
-      const issue: Stored = {
-        id: issues.length + 1,
-        title: plan.title,
-        body: toMarkdown(plan.doc),
-        labels: options.dropLabels ? [] : [...plan.labels],
-        open: true,
-        comments: [],
-      };
-      issues.push(issue);
-      const answer: ForgeIssue = { id: issue.id, url: `mem://${issue.id}`, labels: issue.labels };
-      return Promise.resolve(answer);
-    },
     setStatus(id, status) {
       calls.push(`status ${status}`);
       issues[Number(id) - 1].open = status !== "done";
       return Promise.resolve();
     },
     hasComment(id, marker) {
-      return Promise.resolve(issues[Number(id) - 1].comments.some((c) => hasMarker(c, marker)));
+      const has = options.lookup === "text" ? holdsToken : carriesMarker;
+      return Promise.resolve(issues[Number(id) - 1].comments.some((c) => has(c, marker)));
+    },
+    parseId: issueNumber,
+  };
+  const forge: ForgeIssueApi = {
+    ...moves,
+    bodyLimit: options.bodyLimit ?? 65_000,
+    byLabels: options.noLabels ? undefined : (labels) => {
+      calls.push(`labels ${labels.join(",")}`);
+      return Promise.resolve(
+        listed().filter((i) => options.widenFilter || labels.every((l) => i.labels.includes(l)))
+          .map(answer),
+      );
+    },
+    recentOpen() {
+      calls.push("recent");
+      return Promise.resolve(listed().map(answer));
+    },
+    claims: options.noLabels
+      ? (issue, plan) => issue.title?.startsWith(plan.titlePrefix) === true
+      : undefined,
+    createIssue(plan, body) {
+      calls.push("create");
+      const labels = options.dropLabels || options.noLabels ? [] : [...plan.labels];
+      return Promise.resolve(answer(add({ title: plan.title, body, labels })));
+    },
+    postComment(id, body) {
+      calls.push("comment");
+      issues[Number(id) - 1].comments.push(body);
+      return Promise.resolve();
+    },
+  };
+  // The platform's own find: labels, or the marker anywhere in the text.
+  const own: CustomIssueApi = {
+    ...moves,
+    find(plan) {
+      calls.push("find");
+      const hit = issues.find((i) =>
+        i.open && !i.pull &&
+        (plan.labels.every((l) => i.labels.includes(l)) || holdsToken(i.body, plan.doc.marker))
+      );
+      return Promise.resolve(hit && { id: hit.id, url: `mem://${hit.id}` });
+    },
+    create(plan) {
+      calls.push("create");
+      const labels = options.dropLabels ? [] : [...plan.labels];
+      const issue = add({ title: plan.title, body: toMarkdown(plan.doc), labels });
+      const created: ForgeIssue = { id: issue.id, url: `mem://${issue.id}`, labels: issue.labels };
+      return Promise.resolve(created);
     },
     comment(id, doc: RenderedDoc) {
       calls.push("comment");
       issues[Number(id) - 1].comments.push(toMarkdown(doc));
       return Promise.resolve();
     },
-    parseId: issueNumber,
   };
-  return { api, issues, calls };
+  const api: IssueApi = options.lookup === "text" ? own : forge;
+  return { api, issues, calls, add };
 }
 
 async function rig(options: ForgeOptions = {}) {
@@ -312,4 +378,120 @@ Deno.test("forge tracker: a recorded id YAML reads as a number (0x10, 1e3) is re
     );
     assertEquals(r.calls, [], `${written}: no call reaches the forge`);
   }
+});
+
+// The find rule written once for every forge: labels first, each answer checked; then the marker.
+const HOLD_3 = { labels: ["pace-hold", "pace-day-3"], marker: "<!-- pace:hold:day-3 -->" };
+
+Deno.test("forge find: an open issue carrying all the labels is found, with no marker look-up", async () => {
+  await using r = await rig({ widenFilter: true });
+  const mine = r.add({ labels: ["urgent", ...HOLD_3.labels] });
+  // Newer, and listed first: each carries some of the labels, not all.
+  r.add({ labels: ["pace-hold"] });
+  r.add({ labels: ["pace-day-3", "bug"] });
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), `mem://${mine.id}`);
+  assertEquals(r.calls, ["labels pace-hold,pace-day-3"]);
+});
+
+Deno.test("forge find: a widened label filter's answers are checked, not taken", async () => {
+  await using r = await rig({ widenFilter: true });
+  // What Gitea answers when it knows neither name: every open issue.
+  r.add({ title: "Login page is slow", labels: ["bug"] });
+  r.add({ title: "Some hold", labels: ["pace-hold"] });
+  const url = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  assertEquals(url, "mem://3", "a new escalation, not an issue lacking a label");
+  assertEquals(r.calls, ["labels pace-hold,pace-day-3", "recent", "create"]);
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), url);
+  assertEquals(r.issues.length, 3);
+});
+
+Deno.test("forge find: an answer without its labels is found by its marker only", async () => {
+  for (const options of [{ hideLabels: true }, { widenFilter: true, dropLabels: true }]) {
+    await using r = await rig(options);
+    const what = JSON.stringify(options);
+    r.add({ title: "unmarked", labels: HOLD_3.labels.slice(0, 1) });
+    const first = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+    assertEquals(first, "mem://2", `${what}: the label filter's answer was trusted`);
+    assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), first, what);
+    assertEquals(r.issues.length, 2, what);
+    assertEquals(r.calls.slice(-2), ["labels pace-hold,pace-day-3", "recent"], what);
+    assertStringIncludes(
+      r.logger.text(),
+      `pace:hold:day-3: found ${first} by its marker, not its labels`,
+    );
+  }
+});
+
+Deno.test("forge find: the marker counts only as the body's last line", async () => {
+  await using r = await rig({ dropLabels: true });
+  const bodies = [
+    `tests fail\n${HOLD_3.marker}\nmore text`,
+    `quoted \`${HOLD_3.marker}\``,
+    `${HOLD_3.marker} and text after it`,
+    `text\n\\${HOLD_3.marker}`,
+    "x\n<!-- pace:hold:day-30 -->",
+    "x\n<!-- PACE:HOLD:DAY-3 -->",
+  ];
+  for (const body of bodies) r.add({ body });
+  const created = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  assertEquals(created, `mem://${bodies.length + 1}`, "a text quoting the marker was taken");
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), created);
+  assertEquals(r.issues.length, bodies.length + 1);
+});
+
+Deno.test("forge find: agent text quoting a marker, rendered or pasted, does not pass for the item", async () => {
+  await using r = await rig({ dropLabels: true });
+  // Agent text ending with the story's marker line, as the package writes it.
+  const escalation = await r.tracker.openEscalationIssue(1, r.dayDir(1), `oops\n${STORY_1}`);
+  const advisory = await r.tracker.pushAdvisoryItems(1, [{ id: "S-1", finding: STORY_1 }], "x");
+  // Pasted by hand or by another tool: the marker verbatim, followed by more text.
+  r.add({ title: "Report", body: `- [S-1] see\n${STORY_1}\n- [S-2] more` });
+  const story = await r.tracker.pushStory(1, r.dayDir(1));
+  assertEquals(new Set([escalation, advisory, story]).size, 3, `${escalation} ${story}`);
+  assertEquals(story, "mem://4");
+  assert(r.issues.every((issue) => issue.labels.length === 0), "only the marker could find them");
+});
+
+Deno.test("forge find: pull requests are never taken, by labels or by marker", async () => {
+  await using r = await rig();
+  r.add({ labels: HOLD_3.labels, body: `pr\n\n${HOLD_3.marker}`, pull: true });
+  r.add({ body: `pr\n\n${HOLD_3.marker}`, pull: true });
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), "mem://3");
+  assertEquals(r.calls, ["labels pace-hold,pace-day-3", "recent", "create"]);
+});
+
+Deno.test("forge find: closed issues are never taken, even when the forge lists them", async () => {
+  await using r = await rig({ ignoreState: true });
+  r.add({ labels: HOLD_3.labels, body: `old\n\n${HOLD_3.marker}`, open: false });
+  r.add({ body: `old\n\n${HOLD_3.marker}`, open: false });
+  const url = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  assertEquals(url, "mem://3");
+  assertEquals(r.calls, ["labels pace-hold,pace-day-3", "recent", "create"]);
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), url);
+});
+
+Deno.test("forge find: without labels, the marker or the forge's own claim finds the item", async () => {
+  await using r = await rig({ noLabels: true });
+  const url = await r.tracker.openEscalationIssue(3, r.dayDir(3));
+  assertEquals(await r.tracker.openEscalationIssue(3, r.dayDir(3)), url);
+  assertEquals(r.calls, ["recent", "create", "recent"], "no label look-up");
+  assert(!r.logger.text().includes("not its labels"), "nothing to say about labels");
+  // Filed by hand without a marker: the forge's title rule claims it.
+  const byHand = r.add({ title: "[PACE HOLD] Day 4 \u2014 by hand", body: "no marker" });
+  assertEquals(await r.tracker.openEscalationIssue(4, r.dayDir(4)), `mem://${byHand.id}`);
+  assertEquals(r.issues.length, 2);
+});
+
+Deno.test("forge find: bodies and comments are rendered within the forge's limit", async () => {
+  await using r = await rig({ bodyLimit: 400 });
+  const reason = "blocked ".repeat(200);
+  await r.tracker.openEscalationIssue(3, r.dayDir(3), reason);
+  await r.tracker.pushStory(1, r.dayDir(1));
+  await Deno.writeTextFile(join(r.dayDir(1), "handoff.md"), `summary: ${"done ".repeat(200)}\n`);
+  assertEquals(await r.tracker.postHandoffComment(1, r.dayDir(1)), true);
+  const [escalation, story] = r.issues;
+  assert(escalation.body.length <= 400, `${escalation.body.length} characters`);
+  assert(carriesMarker(escalation.body, "pace:hold:day-3"), "the cut body keeps its marker");
+  assert(story.comments[0].length <= 400, `${story.comments[0].length} characters`);
+  assert(carriesMarker(story.comments[0], "pace:handoff:day-1"));
 });

@@ -1,10 +1,13 @@
 /**
  * The tracker operations, written once: escalation, advisory, story, status,
  * handoff and closing a plan issue, each as find-or-create over a small
- * per-platform {@linkcode IssueApi}. A forge (GitHub, GitLab, Bitbucket,
- * Gitea) or Jira supplies only how to find, create, move and comment on one
- * of its issues; idempotency, the `story-ticket.yaml` record, the "no ticket
- * recorded" rule and the log lines live here.
+ * per-platform API. A forge (GitHub, GitLab, Bitbucket, Gitea) supplies a
+ * {@linkcode ForgeIssueApi}: how to list, create, move and comment on its
+ * issues. Everything else lives here: which listed issue is PACE's open item,
+ * bodies rendered within the forge's limit, idempotency, the
+ * `story-ticket.yaml` record, the "no ticket recorded" rule and the log
+ * lines. A tracker that finds and renders its own way (Jira) supplies a
+ * {@linkcode CustomIssueApi}.
  *
  * @module
  */
@@ -13,7 +16,8 @@ import { BaseTrackerAdapter } from "../base.ts";
 import type { AdvisoryItem, Logger, ResolvedContext, StoryStatus } from "../types.ts";
 import { readTicketRef, writeTicketRef } from "./artifacts.ts";
 import { ensureItem } from "./ensure.ts";
-import { cutCodePoints, marker, singleLine } from "./names.ts";
+import { toMarkdown } from "./markdown.ts";
+import { carriesMarker, cutCodePoints, marker, singleLine } from "./names.ts";
 import { advisoryPlan, escalationPlan, handoffPlan, type ItemPlan, storyPlan } from "./plans.ts";
 import type { RenderedDoc } from "./render.ts";
 
@@ -27,22 +31,24 @@ export interface ForgeIssue {
   labels?: readonly string[];
 }
 
-/** What a platform supplies so the forge tracker can run on it. */
-export interface IssueApi {
-  /**
-   * PACE's open item for `plan`: one carrying all of `plan.labels`, or whose
-   * body carries `plan.doc.marker` where the package wrote it (labels can be
-   * dropped by the forge). `undefined` when there is none.
-   */
-  find(plan: ItemPlan): Promise<ForgeIssue | undefined>;
-  /** Create the item; the answer as the forge gave it. */
-  create(plan: ItemPlan): Promise<ForgeIssue>;
+/** An issue as a forge lists it: what finding PACE's open item reads. */
+export interface ListedIssue extends ForgeIssue {
+  /** Whether the forge's answer says it is open. */
+  open: boolean;
+  /** Its Markdown body. */
+  body?: string | null;
+  /** Its title. */
+  title?: string;
+  /** Whether it is a pull request, on a forge that lists them among its issues. */
+  pull?: boolean;
+}
+
+/** What every tracker platform supplies: how to move, comment on and address one issue. */
+export interface IssueMoves {
   /** `done`: close or resolve; `in_progress`: reopen or start. */
   setStatus(id: ForgeIssue["id"], status: StoryStatus): Promise<void>;
   /** Whether the item already carries a comment with `marker`. */
   hasComment(id: ForgeIssue["id"], marker: string): Promise<boolean>;
-  /** Add a comment. */
-  comment(id: ForgeIssue["id"], doc: RenderedDoc): Promise<void>;
   /** Close a planning issue by its number; absent when the platform cannot. */
   closePlan?(issueNumber: number): Promise<void>;
   /** The recorded id as this platform's id; throws for one that cannot be its own. */
@@ -53,6 +59,56 @@ export interface IssueApi {
    */
   labelsDroppedHint?: string;
 }
+
+/**
+ * What a forge whose issues have Markdown bodies supplies: its primitives.
+ * The tracker finds PACE's open item among what they list (every answer
+ * checked, since forges widen or drop filters) and renders every body.
+ */
+export interface ForgeIssueApi extends IssueMoves {
+  /** The longest body the forge takes, in characters; longer ones are cut to fit. */
+  bodyLimit: number;
+  /**
+   * The issues the forge answers for a filter on open issues carrying all of
+   * `labels`; absent where issues have no labels.
+   */
+  byLabels?(labels: readonly string[]): Promise<ListedIssue[]>;
+  /**
+   * The open issues among which the marker finds an item whose labels were
+   * dropped, preferred first: the newest few pages, or those a body search
+   * finds for `plan`.
+   */
+  recentOpen(plan: ItemPlan): Promise<ListedIssue[]>;
+  /**
+   * Whether a listed issue without the plan's marker is nonetheless its item
+   * (a title the forge's own rule accepts); absent where only the marker counts.
+   */
+  claims?(issue: ListedIssue, plan: ItemPlan): boolean;
+  /** Create the item with `body`, rendered to fit; the answer as the forge gave it. */
+  createIssue(plan: ItemPlan, body: string): Promise<ForgeIssue>;
+  /** Add a comment with `body`, rendered to fit. */
+  postComment(id: ForgeIssue["id"], body: string): Promise<void>;
+}
+
+/** What a platform that finds and renders its own way supplies (Jira: a search that lags). */
+export interface CustomIssueApi extends IssueMoves {
+  /**
+   * PACE's open item for `plan`: one carrying all of `plan.labels`, or whose
+   * body carries `plan.doc.marker` where the package wrote it (labels can be
+   * dropped by the forge). `undefined` when there is none.
+   */
+  find(plan: ItemPlan): Promise<ForgeIssue | undefined>;
+  /** Create the item; the answer as the forge gave it. */
+  create(plan: ItemPlan): Promise<ForgeIssue>;
+  /** Add a comment. */
+  comment(id: ForgeIssue["id"], doc: RenderedDoc): Promise<void>;
+}
+
+/**
+ * What a platform supplies so the forge tracker can run on it: a forge's
+ * primitives, or a find and rendering of its own.
+ */
+export type IssueApi = ForgeIssueApi | CustomIssueApi;
 
 /** `status` as a {@linkcode StoryStatus}; throws a clear error for anything else. */
 export function checkStoryStatus(status: unknown): StoryStatus {
@@ -70,9 +126,59 @@ export function issueNumber(recorded: string | number): number {
   return number;
 }
 
+/** The issue without what only finding it needed. */
+function asForgeIssue({ id, url, labels }: ListedIssue): ForgeIssue {
+  return { id, url, labels };
+}
+
+/**
+ * PACE's open item for `plan` on a forge: an open issue (not a pull request)
+ * carrying all of the plan's labels, else, since a forge can drop labels on
+ * create, one whose body ends with the plan's marker. Each answer is checked:
+ * a forge may widen or ignore a filter, and agent text may quote a marker.
+ */
+async function findOnForge(
+  api: ForgeIssueApi,
+  plan: ItemPlan,
+  logger: Logger,
+): Promise<ForgeIssue | undefined> {
+  const isOpenIssue = (issue: ListedIssue) => issue.open === true && !issue.pull;
+  // No labels would match every open issue.
+  if (api.byLabels && plan.labels.length) {
+    const labelled = (await api.byLabels(plan.labels)).find((issue) =>
+      isOpenIssue(issue) && plan.labels.every((label) => issue.labels?.includes(label))
+    );
+    if (labelled) return asForgeIssue(labelled);
+  }
+  const marked = (await api.recentOpen(plan)).find((issue) =>
+    isOpenIssue(issue) &&
+    (carriesMarker(issue.body, plan.doc.marker) || api.claims?.(issue, plan) === true)
+  );
+  if (!marked) return undefined;
+  if (api.byLabels) {
+    logger.debug(`${plan.doc.marker}: found ${marked.url} by its marker, not its labels`);
+  }
+  return asForgeIssue(marked);
+}
+
+/** A forge's primitives as the operations use them: the find rule and rendering added. */
+function onForge(api: ForgeIssueApi, logger: Logger): CustomIssueApi {
+  const render = (doc: RenderedDoc) => toMarkdown(doc, { maxLength: api.bodyLimit });
+  return {
+    find: (plan) => findOnForge(api, plan, logger),
+    create: (plan) => api.createIssue(plan, render(plan.doc)),
+    comment: (id, doc) => api.postComment(id, render(doc)),
+    setStatus: (id, status) => api.setStatus(id, status),
+    hasComment: (id, mark) => api.hasComment(id, mark),
+    closePlan: api.closePlan && ((number) => api.closePlan!(number)),
+    parseId: (recorded) => api.parseId(recorded),
+    labelsDroppedHint: api.labelsDroppedHint,
+  };
+}
+
 /** The issue a plan came to: found, or created (and whether it kept its labels). */
 async function ensureIssue(
-  api: IssueApi,
+  api: CustomIssueApi,
   what: string,
   plan: ItemPlan,
   logger: Logger,
@@ -101,19 +207,19 @@ async function ensureIssue(
 }
 
 /**
- * A tracker adapter over an {@linkcode IssueApi}. Platforms build one in
- * their `tracker` factory.
+ * A tracker adapter over a forge's {@linkcode ForgeIssueApi} or a platform's
+ * own {@linkcode IssueApi}. Platforms build one in their `tracker` factory.
  */
 export class ForgeTracker extends BaseTrackerAdapter {
   /** The registered platform name. */
   readonly platform: string;
-  readonly #api: IssueApi;
+  readonly #api: CustomIssueApi;
 
   /** A tracker named `platform` over `api`. */
   constructor(context: ResolvedContext, platform: string, api: IssueApi) {
     super(context);
     this.platform = platform;
-    this.#api = api;
+    this.#api = "find" in api ? api : onForge(api, this.logger);
   }
 
   /** Open (or find) the HOLD escalation for a day; its URL. */

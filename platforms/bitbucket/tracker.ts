@@ -1,17 +1,15 @@
 /**
  * The repository's Bitbucket issue tracker under the forge tracker. Issues
  * have no labels, so PACE's open item is an open (`new` or `open`) issue
- * whose `content.raw` ends with the item's hidden marker or whose title
- * starts with the item's title prefix.
+ * whose `content.raw` ends with the item's hidden marker or, when it ends
+ * with no marker at all, whose title starts with the item's title prefix.
  *
  * @module
  */
 
-import { type ForgeIssue, type IssueApi, issueNumber } from "../_pace/forge_tracker.ts";
+import { type ForgeIssueApi, issueNumber, type ListedIssue } from "../_pace/forge_tracker.ts";
 import { carriesMarker, markerComment } from "../_pace/names.ts";
 import type { ItemPlan } from "../_pace/plans.ts";
-import type { RenderedDoc } from "../_pace/render.ts";
-import { toMarkdown } from "../_pace/markdown.ts";
 import type { StoryStatus } from "../types.ts";
 import {
   bbqlString,
@@ -44,48 +42,51 @@ const ISSUE_KINDS: Record<string, { kind: string; priority: string }> = {
   story: { kind: "enhancement", priority: "major" },
 };
 
-function toForgeIssue(issue: Issue): ForgeIssue {
-  return { id: issue.id, url: webUrl(issue) };
+function listed(issue: Issue): ListedIssue {
+  return {
+    id: issue.id,
+    url: webUrl(issue),
+    open: OPEN_ISSUE_STATES.has(issue.state),
+    body: issue.content?.raw,
+    title: issue.title,
+  };
 }
 
-/** The issue API of one Bitbucket repository. */
 /** Whether a body's last line is a PACE marker (of any item). */
 function endsWithAnyMarker(body: string | null | undefined): boolean {
   const last = (body ?? "").trimEnd().split("\n").pop() ?? "";
   return last.startsWith("<!-- pace:") && last.endsWith(" -->");
 }
 
-export function bitbucketIssues(bb: BitbucketConnection): IssueApi {
-  const body = (doc: RenderedDoc) => ({ raw: toMarkdown(doc, { maxLength: BODY_LIMIT }) });
+/** The issue API of one Bitbucket repository. */
+export function bitbucketIssues(bb: BitbucketConnection): ForgeIssueApi {
   const resolve = (id: number, state: "resolved" | "open") =>
     bb.request("PUT", ["issues", id], { json: { state } });
 
   return {
-    async find(plan: ItemPlan) {
-      const { titlePrefix, doc } = plan;
-      // BBQL's `~` is a case-insensitive "contains": every candidate is checked again, exactly.
+    bodyLimit: BODY_LIMIT,
+
+    async recentOpen({ titlePrefix, doc }: ItemPlan) {
+      // BBQL's `~` is a case-insensitive "contains": the tracker checks every candidate again.
       const q = `(state = "new" OR state = "open") AND (content.raw ~ ${
         bbqlString(markerComment(doc.marker))
       } OR title ~ ${bbqlString(titlePrefix)})`;
       const issues = await bb.all<Issue>(["issues"], { query: { q, pagelen: LIST_PAGELEN } });
-      const mine = issues.filter((issue) =>
-        OPEN_ISSUE_STATES.has(issue.state) &&
-        (carriesMarker(issue.content?.raw, doc.marker) ||
-          // The title finds an item whose body lost its marker (edited by hand), never
-          // another PACE item: two agents can share an upper-case title.
-          (!endsWithAnyMarker(issue.content?.raw) && issue.title?.startsWith(titlePrefix)))
-      );
       // With several (a duplicate made by hand), the first filed is PACE's.
-      const first = mine.sort((a, b) => a.id - b.id)[0];
-      return first ? toForgeIssue(first) : undefined;
+      return issues.sort((a, b) => a.id - b.id).map(listed);
     },
 
-    async create(plan: ItemPlan) {
+    // The title finds an item whose body lost its marker (edited by hand), never
+    // another PACE item: two agents can share an upper-case title.
+    claims: (issue, { titlePrefix }) =>
+      !endsWithAnyMarker(issue.body) && issue.title?.startsWith(titlePrefix) === true,
+
+    async createIssue(plan, raw) {
       const kind = ISSUE_KINDS[plan.doc.marker.split(":")[1]] ?? ISSUE_KINDS.advisory;
       const issue = await bb.request<Issue>("POST", ["issues"], {
-        json: { title: plan.title, content: body(plan.doc), ...kind },
+        json: { title: plan.title, content: { raw }, ...kind },
       });
-      return toForgeIssue(issue);
+      return listed(issue);
     },
 
     async setStatus(id, status: StoryStatus) {
@@ -99,9 +100,9 @@ export function bitbucketIssues(bb: BitbucketConnection): IssueApi {
       return comments.some((comment) => carriesMarker(comment.content?.raw, marker));
     },
 
-    async comment(id, doc: RenderedDoc) {
+    async postComment(id, raw) {
       await bb.request("POST", ["issues", issueNumber(id), "comments"], {
-        json: { content: body(doc) },
+        json: { content: { raw } },
       });
     },
 

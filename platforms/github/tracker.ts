@@ -1,66 +1,54 @@
 /**
- * GitHub Issues under the forge tracker: how to find, create, close, reopen
- * and comment on one of PACE's issues.
+ * GitHub Issues under the forge tracker: how to list, create, close, reopen
+ * and comment on issues. GitHub lists pull requests among issues; the
+ * tracker leaves them out.
  *
  * @module
  */
 
-import { type ForgeIssue, type IssueApi, issueNumber } from "../_pace/forge_tracker.ts";
+import { type ForgeIssueApi, issueNumber, type ListedIssue } from "../_pace/forge_tracker.ts";
 import { carriesMarker } from "../_pace/names.ts";
-import type { ItemPlan } from "../_pace/plans.ts";
-import type { RenderedDoc } from "../_pace/render.ts";
-import { toMarkdown } from "../_pace/markdown.ts";
 import type { StoryStatus } from "../types.ts";
-import { BODY_LIMIT, type Data, type GitHubConnection } from "./connection.ts";
+import { BODY_LIMIT, type Data, type GitHubConnection, type Params } from "./connection.ts";
 
 type Issue = Data<"GET /repos/{owner}/{repo}/issues">[number];
 
 /** How many pages of open issues a marker lookup reads, newest first. */
 const MARKER_PAGES = 10;
 
-function toForgeIssue(issue: Issue | Data<"POST /repos/{owner}/{repo}/issues">): ForgeIssue {
+function listed(issue: Issue | Data<"POST /repos/{owner}/{repo}/issues">): ListedIssue {
   return {
     id: issue.number,
     url: issue.html_url,
     labels: issue.labels.map((label) => typeof label === "string" ? label : label.name ?? ""),
+    open: issue.state === "open",
+    body: issue.body,
+    title: issue.title,
+    pull: Boolean(issue.pull_request),
   };
 }
 
 /** The issue API of one GitHub repository. */
-export function gitHubIssues(gh: GitHubConnection): IssueApi {
+export function gitHubIssues(gh: GitHubConnection): ForgeIssueApi {
   const pick = (data: Data<"GET /repos/{owner}/{repo}/issues">) => data;
+  const list = async (params: Params<"GET /repos/{owner}/{repo}/issues">, pages?: number) =>
+    (await gh.all("GET /repos/{owner}/{repo}/issues", params, pick, pages)).map(listed);
   return {
+    bodyLimit: BODY_LIMIT,
     labelsDroppedHint: "GitHub silently drops the labels of a new issue unless the token has " +
       "push access to the repository (the Write role or above)",
 
-    async find(plan: ItemPlan) {
-      const labelled = await gh.all(
-        "GET /repos/{owner}/{repo}/issues",
-        { labels: plan.labels.join(","), state: "open" },
-        pick,
-      );
-      const byLabels = labelled.find((issue) => !issue.pull_request);
-      if (byLabels) return toForgeIssue(byLabels);
-      // Labels can be dropped on create: the marker still finds the item.
-      const recent = await gh.all(
-        "GET /repos/{owner}/{repo}/issues",
-        { state: "open", sort: "created", direction: "desc" },
-        pick,
-        MARKER_PAGES,
-      );
-      const byMarker = recent.find((issue) =>
-        !issue.pull_request && carriesMarker(issue.body, plan.doc.marker)
-      );
-      return byMarker ? toForgeIssue(byMarker) : undefined;
-    },
+    byLabels: (labels) => list({ labels: labels.join(","), state: "open" }),
 
-    async create(plan: ItemPlan) {
+    recentOpen: () => list({ state: "open", sort: "created", direction: "desc" }, MARKER_PAGES),
+
+    async createIssue(plan, body) {
       const { data } = await gh.request("POST /repos/{owner}/{repo}/issues", {
         title: plan.title,
-        body: toMarkdown(plan.doc, { maxLength: BODY_LIMIT }),
+        body,
         labels: plan.labels,
       });
-      return toForgeIssue(data);
+      return listed(data);
     },
 
     async setStatus(id, status: StoryStatus) {
@@ -82,10 +70,10 @@ export function gitHubIssues(gh: GitHubConnection): IssueApi {
       return comments.some((comment) => carriesMarker(comment.body, marker));
     },
 
-    async comment(id, doc: RenderedDoc) {
+    async postComment(id, body) {
       await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
         issue_number: issueNumber(id),
-        body: toMarkdown(doc, { maxLength: BODY_LIMIT }),
+        body,
       });
     },
 
