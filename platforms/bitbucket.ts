@@ -8,6 +8,7 @@
  */
 
 import { envValue, hostsOf } from "./_core/settings.ts";
+import { forgePlatform } from "./_pace/forge_adapters.ts";
 import type { PlatformDefinition } from "./types.ts";
 import { BITBUCKET_DEFAULT_API_URL, readBitbucketSettings } from "./bitbucket/settings.ts";
 
@@ -25,7 +26,7 @@ export { BITBUCKET_DEFAULT_API_URL } from "./bitbucket/settings.ts";
  * // ["BITBUCKET_REPO_SLUG", "one Bitbucket credential: BITBUCKET_EMAIL + BITBUCKET_API_TOKEN (…), …"]
  * ```
  */
-export const bitbucketPlatform: PlatformDefinition = {
+export const bitbucketPlatform: PlatformDefinition = forgePlatform({
   name: "bitbucket",
   title: "Bitbucket",
   env: [
@@ -40,40 +41,10 @@ export const bitbucketPlatform: PlatformDefinition = {
   secretEnv: ["BITBUCKET_API_TOKEN", "BITBUCKET_APP_PASSWORD"],
   hosts: (env) => hostsOf(envValue(env, "BITBUCKET_API_URL"), BITBUCKET_DEFAULT_API_URL),
   missing: (env) => readBitbucketSettings(env).problems,
-  ci: async (context) => {
-    const [{ ForgeCI }, { bitbucketCi }, { BitbucketConnection }] = await Promise.all([
-      import("./_pace/forge_ci.ts"),
-      import("./bitbucket/ci.ts"),
-      import("./bitbucket/connection.ts"),
-    ]);
-    const api = bitbucketCi(new BitbucketConnection(context), context.logger);
-    return new ForgeCI(context, "bitbucket", api);
-  },
-  tracker: async (context) => {
-    const [{ ForgeTracker }, { bitbucketIssues }, { BitbucketConnection }] = await Promise.all([
-      import("./_pace/forge_tracker.ts"),
-      import("./bitbucket/tracker.ts"),
-      import("./bitbucket/connection.ts"),
-    ]);
-    return new ForgeTracker(
-      context,
-      "bitbucket",
-      bitbucketIssues(new BitbucketConnection(context)),
-    );
-  },
-  branching: async (context) => {
-    const [{ ForgeBranching }, { bitbucketBranches }, { BitbucketConnection }] = await Promise.all([
-      import("./_pace/forge_branching.ts"),
-      import("./bitbucket/branching.ts"),
-      import("./bitbucket/connection.ts"),
-    ]);
-    const api = bitbucketBranches(new BitbucketConnection(context));
-    return new ForgeBranching(context, "bitbucket", api);
-  },
-  probe: async (context) => {
-    const problems = readBitbucketSettings(context.env).problems;
-    if (problems.length) return { ok: false, detail: problems.join("; ") };
-    const { probeBitbucket } = await import("./bitbucket/probe.ts");
-    return await probeBitbucket(context);
-  },
-};
+}, {
+  connection: async () => (await import("./bitbucket/connection.ts")).BitbucketConnection,
+  ci: async () => (await import("./bitbucket/ci.ts")).bitbucketCi,
+  tracker: async () => (await import("./bitbucket/tracker.ts")).bitbucketIssues,
+  branching: async () => (await import("./bitbucket/branching.ts")).bitbucketBranches,
+  probe: async () => (await import("./bitbucket/probe.ts")).probeBitbucket,
+});

@@ -10,12 +10,13 @@
  */
 
 import { envValue, hostsOf } from "./_core/settings.ts";
+import { forgePlatform } from "./_pace/forge_adapters.ts";
 import type { PlatformDefinition } from "./types.ts";
 import { GITEA_ENV, readGiteaSettings } from "./gitea/settings.ts";
 
 /** The definition for one name of the platform: the adapters carry that name. */
 function giteaDefinition(name: string, title: string): PlatformDefinition {
-  return {
+  return forgePlatform({
     name,
     title,
     env: [...GITEA_ENV, "GITHUB_STEP_SUMMARY"],
@@ -26,39 +27,13 @@ function giteaDefinition(name: string, title: string): PlatformDefinition {
       const summary = envValue(env, "GITHUB_STEP_SUMMARY");
       return summary ? { read: [summary], write: [summary] } : {};
     },
-    ci: async (context) => {
-      const [{ ForgeCI }, { giteaCi }, { GiteaConnection }] = await Promise.all([
-        import("./_pace/forge_ci.ts"),
-        import("./gitea/ci.ts"),
-        import("./gitea/connection.ts"),
-      ]);
-      const api = giteaCi(new GiteaConnection(context, title), context.logger);
-      return new ForgeCI(context, name, api);
-    },
-    tracker: async (context) => {
-      const [{ ForgeTracker }, { giteaIssues }, { GiteaConnection }] = await Promise.all([
-        import("./_pace/forge_tracker.ts"),
-        import("./gitea/tracker.ts"),
-        import("./gitea/connection.ts"),
-      ]);
-      const api = giteaIssues(new GiteaConnection(context, title), context.logger);
-      return new ForgeTracker(context, name, api);
-    },
-    branching: async (context) => {
-      const [{ ForgeBranching }, { giteaBranches }, { GiteaConnection }] = await Promise.all([
-        import("./_pace/forge_branching.ts"),
-        import("./gitea/branching.ts"),
-        import("./gitea/connection.ts"),
-      ]);
-      const api = giteaBranches(new GiteaConnection(context, title), context.logger);
-      return new ForgeBranching(context, name, api);
-    },
-    probe: async (context) => {
-      const problems = readGiteaSettings(context.env).problems;
-      if (problems.length) return { ok: false, detail: problems.join("; ") };
-      return await (await import("./gitea/probe.ts")).probeGitea(context, title);
-    },
-  };
+  }, {
+    connection: async () => (await import("./gitea/connection.ts")).GiteaConnection,
+    ci: async () => (await import("./gitea/ci.ts")).giteaCi,
+    tracker: async () => (await import("./gitea/tracker.ts")).giteaIssues,
+    branching: async () => (await import("./gitea/branching.ts")).giteaBranches,
+    probe: async () => (await import("./gitea/probe.ts")).probeGitea,
+  });
 }
 
 /**

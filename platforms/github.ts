@@ -8,6 +8,7 @@
  */
 
 import { envValue, hostsOf } from "./_core/settings.ts";
+import { forgePlatform } from "./_pace/forge_adapters.ts";
 import type { LogConventions, PlatformDefinition } from "./types.ts";
 import { GITHUB_DEFAULT_API_URL, readGitHubSettings } from "./github/settings.ts";
 
@@ -35,7 +36,7 @@ function actionsConventions(): LogConventions {
  * // ["ghe.example.com"]
  * ```
  */
-export const githubPlatform: PlatformDefinition = {
+export const githubPlatform: PlatformDefinition = forgePlatform({
   name: "github",
   title: "GitHub",
   env: [
@@ -53,27 +54,10 @@ export const githubPlatform: PlatformDefinition = {
     return summary ? { read: [summary], write: [summary] } : {};
   },
   ci: async (context) => new (await import("./github/ci.ts")).GitHubCIAdapter(context),
-  tracker: async (context) => {
-    const [{ ForgeTracker }, { gitHubIssues }, { GitHubConnection }] = await Promise.all([
-      import("./_pace/forge_tracker.ts"),
-      import("./github/tracker.ts"),
-      import("./github/connection.ts"),
-    ]);
-    return new ForgeTracker(context, "github", gitHubIssues(new GitHubConnection(context)));
-  },
-  branching: async (context) => {
-    const [{ ForgeBranching }, { gitHubBranches }, { GitHubConnection }] = await Promise.all([
-      import("./_pace/forge_branching.ts"),
-      import("./github/branching.ts"),
-      import("./github/connection.ts"),
-    ]);
-    return new ForgeBranching(context, "github", gitHubBranches(new GitHubConnection(context)));
-  },
-  probe: async (context) => {
-    const problems = readGitHubSettings(context.env).problems;
-    if (problems.length) return { ok: false, detail: problems.join("; ") };
-    const { probeGitHub } = await import("./github/probe.ts");
-    return await probeGitHub(context);
-  },
   logConventions: (env) => env.GITHUB_ACTIONS === "true" ? actionsConventions() : undefined,
-};
+}, {
+  connection: async () => (await import("./github/connection.ts")).GitHubConnection,
+  tracker: async () => (await import("./github/tracker.ts")).gitHubIssues,
+  branching: async () => (await import("./github/branching.ts")).gitHubBranches,
+  probe: async () => (await import("./github/probe.ts")).probeGitHub,
+});

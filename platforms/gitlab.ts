@@ -9,6 +9,7 @@
  */
 
 import { envValue, hostsOf } from "./_core/settings.ts";
+import { forgePlatform } from "./_pace/forge_adapters.ts";
 import type { PlatformDefinition } from "./types.ts";
 import { gitlabConventions } from "./gitlab/conventions.ts";
 import { GITLAB_DEFAULT_URL, readGitLabSettings } from "./gitlab/settings.ts";
@@ -25,7 +26,7 @@ export { GITLAB_DEFAULT_URL } from "./gitlab/settings.ts";
  * // ["git.example.com:8443"]
  * ```
  */
-export const gitlabPlatform: PlatformDefinition = {
+export const gitlabPlatform: PlatformDefinition = forgePlatform({
   name: "gitlab",
   title: "GitLab",
   env: [
@@ -38,35 +39,11 @@ export const gitlabPlatform: PlatformDefinition = {
   secretEnv: ["GITLAB_TOKEN", "CI_JOB_TOKEN"],
   hosts: (env) => hostsOf(envValue(env, "GITLAB_URL"), GITLAB_DEFAULT_URL),
   missing: (env) => readGitLabSettings(env).problems,
-  ci: async (context) => {
-    const [{ ForgeCI }, { gitLabCi }, { GitLabConnection }] = await Promise.all([
-      import("./_pace/forge_ci.ts"),
-      import("./gitlab/ci.ts"),
-      import("./gitlab/connection.ts"),
-    ]);
-    return new ForgeCI(context, "gitlab", gitLabCi(new GitLabConnection(context)));
-  },
-  tracker: async (context) => {
-    const [{ ForgeTracker }, { gitLabIssues }, { GitLabConnection }] = await Promise.all([
-      import("./_pace/forge_tracker.ts"),
-      import("./gitlab/tracker.ts"),
-      import("./gitlab/connection.ts"),
-    ]);
-    return new ForgeTracker(context, "gitlab", gitLabIssues(new GitLabConnection(context)));
-  },
-  branching: async (context) => {
-    const [{ ForgeBranching }, { gitLabBranches }, { GitLabConnection }] = await Promise.all([
-      import("./_pace/forge_branching.ts"),
-      import("./gitlab/branching.ts"),
-      import("./gitlab/connection.ts"),
-    ]);
-    return new ForgeBranching(context, "gitlab", gitLabBranches(new GitLabConnection(context)));
-  },
-  probe: async (context) => {
-    const problems = readGitLabSettings(context.env).problems;
-    if (problems.length) return { ok: false, detail: problems.join("; ") };
-    const { probeGitLab } = await import("./gitlab/probe.ts");
-    return await probeGitLab(context);
-  },
   logConventions: (env) => env.GITLAB_CI === "true" ? gitlabConventions() : undefined,
-};
+}, {
+  connection: async () => (await import("./gitlab/connection.ts")).GitLabConnection,
+  ci: async () => (await import("./gitlab/ci.ts")).gitLabCi,
+  tracker: async () => (await import("./gitlab/tracker.ts")).gitLabIssues,
+  branching: async () => (await import("./gitlab/branching.ts")).gitLabBranches,
+  probe: async () => (await import("./gitlab/probe.ts")).probeGitLab,
+});
