@@ -358,3 +358,22 @@ Deno.test("every platform: a list answer that is not a list is a retryable parse
   }
   assertEquals(server.requests.length, LISTS.length, "one request each, then the error");
 });
+
+Deno.test("every forge's CI wait: a poll answered with no list ends timeout naming it, never a conclusion", async () => {
+  await using server = FaultServer.start(() => Response.json({ size: 0, total: 0 }));
+  const { getCIAdapter } = await import("../mod.ts");
+  const cases: [string, Record<string, string>][] = [
+    ["github", { GITHUB_API_URL: server.url, GITHUB_TOKEN: "t0ken", GITHUB_REPOSITORY: "o/r" }],
+    ["gitlab", { GITLAB_URL: server.url, GITLAB_TOKEN: "t0ken", GITLAB_PROJECT: "g/p" }],
+    ["gitea", { GITEA_URL: server.url, GITEA_TOKEN: "t0ken", GITEA_REPOSITORY: "o/r" }],
+  ];
+  for (const [platform, env] of cases) {
+    const ci = getCIAdapter(platform, { env, logger: captureLogger() });
+    const result = await ci.waitForCommitCi("3b18e512dba79e4c8300dd08aeb37f8e728b8dad", {
+      timeoutMinutes: 0.002,
+      pollIntervalSeconds: 0.02,
+    });
+    assertEquals(result.conclusion, "timeout", platform);
+    assertStringIncludes(result.error ?? "", "answered something that is not a list", platform);
+  }
+});

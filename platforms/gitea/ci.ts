@@ -29,15 +29,16 @@ export function giteaCi(gitea: GiteaConnection, logger: Logger): CiApi {
     headMissing: (error) => error instanceof HttpError && error.status === 404,
     // The latest status per context, first page; more only when the count says so.
     async look(sha, signal) {
-      // A commit without statuses is answered with `statuses: null`.
+      // A commit without statuses is answered with `statuses: null`; an answer
+      // without the field at all is no combined status, and fails as such.
       const statuses = await gitea.all<CommitStatus>(
         gitea.path(`commits/${encodeURIComponent(sha)}/status`),
         {},
         signal,
         STATUS_PAGES,
         (data) =>
-          typeof data === "object" && data !== null
-            ? (data as { statuses?: unknown }).statuses ?? []
+          typeof data === "object" && data !== null && "statuses" in data
+            ? (data as { statuses: unknown }).statuses ?? []
             : data,
       );
       return classifyStatuses(statuses);

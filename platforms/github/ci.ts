@@ -6,6 +6,7 @@
  * @module
  */
 
+import { notAListError } from "../_core/http.ts";
 import { type CiApi, ForgeCI } from "../_pace/forge_ci.ts";
 import { variableNameProblem } from "../_pace/forge_variables.ts";
 import type { CiSnapshot, ResolvedContext } from "../types.ts";
@@ -95,6 +96,12 @@ function gitHubCi(gh: GitHubConnection): CiApi {
   };
 }
 
+/** The list an answer must carry; else the one not-a-list error, never "no CI". */
+function listed<T>(items: T[] | undefined, route: string): T[] {
+  if (!Array.isArray(items)) throw notAListError("GitHub", `GET …/commits/{ref}/${route}`);
+  return items;
+}
+
 /** One look: the first pages of check runs and of statuses together, more when they are full. */
 async function look(gh: GitHubConnection, ref: string, signal: AbortSignal): Promise<CiSnapshot> {
   const runsPage = (page: number) =>
@@ -111,17 +118,17 @@ async function look(gh: GitHubConnection, ref: string, signal: AbortSignal): Pro
     );
   // The first pages of both go out together: one round trip per poll.
   const [firstRuns, firstStatuses] = await Promise.all([runsPage(1), statusPage(1)]);
-  const runs = [...firstRuns.check_runs];
-  const statuses = [...firstStatuses.statuses];
+  const runs = [...listed(firstRuns.check_runs, "check-runs")];
+  const statuses = [...listed(firstStatuses.statuses, "status")];
   const runPages = Math.min(50, Math.ceil(firstRuns.total_count / PER_PAGE));
   if (firstRuns.check_runs.length === PER_PAGE && runPages > 1) {
     const rest = await Promise.all(
       Array.from({ length: runPages - 1 }, (_, i) => runsPage(i + 2)),
     );
-    for (const data of rest) runs.push(...data.check_runs);
+    for (const data of rest) runs.push(...listed(data.check_runs, "check-runs"));
   }
   for (let page = 2; page <= 10 && statuses.length === (page - 1) * PER_PAGE; page++) {
-    statuses.push(...(await statusPage(page)).statuses);
+    statuses.push(...listed((await statusPage(page)).statuses, "status"));
   }
   return classify(runs, statuses);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { notAListError } from "../_core/http.ts";
 import type { CiSnapshot } from "../types.ts";
 
 /** A pipeline as `GET /projects/:id/pipelines` lists it (the fields PACE reads). */
@@ -46,7 +47,7 @@ export interface GitLabJob {
 
 /** The pipelines of a list answer that have an id: what a broken entry cannot pass for. */
 export function readPipelines(data: unknown): GitLabPipeline[] {
-  if (!Array.isArray(data)) throw new Error("GitLab: the pipeline list is not a list");
+  if (!Array.isArray(data)) throw notAListError("GitLab", "GET …/pipelines");
   return data.filter((p): p is GitLabPipeline => typeof p?.id === "number");
 }
 
