@@ -562,6 +562,16 @@ for (const mode of MODES) {
   });
 }
 
+Deno.test("jira: comments answered without their list post no handoff (never a second one)", async () => {
+  await using r = await rig({ mode: "cloud" });
+  await r.tracker.pushStory(1, r.dayDir(1));
+  // A proxy's or half-deployed server's 200 that carries no `comments`.
+  r.jira.on("GET", /\/issue\/PACE-1\/comment$/, () => ({ status: 200, body: { total: 0 } }));
+  assertEquals(await r.tracker.postHandoffComment(1, r.dayDir(1)), false);
+  assertEquals(r.jira.issue("PACE-1")!.comments.length, 0);
+  assertStringIncludes(r.logger.text(), "answered something that is not a list");
+});
+
 Deno.test("jira: the handoff needs a recorded story ticket and handoff.md", async () => {
   await using r = await rig({ mode: "cloud" });
   assertEquals(await r.tracker.postHandoffComment(1, r.dayDir(1)), false);

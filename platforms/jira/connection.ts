@@ -71,6 +71,13 @@ function withHint(error: HttpError, hint: string): HttpError {
   });
 }
 
+/** Jira's offset paging: the next `startAt` while fewer than `total` were read. */
+const byOffset: NextPage = ({ answer, request, batch, count }) => {
+  const total = isRecord(answer.data) ? Number(answer.data.total ?? 0) : 0;
+  if (batch.length === 0 || !(count < total)) return undefined;
+  return { path: request.path, query: { ...request.query, startAt: count } };
+};
+
 /** One project on one Jira, as the tracker talks to it. */
 export class JiraConnection {
   /** `JIRA_URL` without trailing slashes (context path kept): where links point. */
@@ -202,11 +209,7 @@ export class JiraConnection {
         if (data.isLast === true || !token) return undefined;
         return { path: request.path, query: { ...query, nextPageToken: token } };
       }
-      : ({ answer, request, batch, count }) => {
-        const total = isRecord(answer.data) ? Number(answer.data.total ?? 0) : 0;
-        if (batch.length === 0 || !(count < total)) return undefined;
-        return { path: request.path, query: { ...query, startAt: count } };
-      };
+      : byOffset;
     const found = await allPages<JiraIssue>(
       { request: (method, path, init) => this.#send(method, path, init ?? {}) },
       {
@@ -221,6 +224,24 @@ export class JiraConnection {
       },
     );
     return found.filter((issue) => isJiraKey(issue?.key));
+  }
+
+  /**
+   * Every comment at `path` (`issue/KEY/comment`), offset page by offset
+   * page. An answer without its `comments` list is an error: read as "no
+   * comment", it would post the same comment twice.
+   */
+  comments(path: string): Promise<{ body?: unknown }[]> {
+    return allPages<{ body?: unknown }>(
+      { request: (method, at, init) => this.#send(method, at, init ?? {}) },
+      { path, query: { startAt: 0, maxResults: 100 } },
+      {
+        platform: "Jira",
+        pick: (data) => isRecord(data) ? data.comments : data,
+        next: byOffset,
+        maxPages: MAX_PAGES,
+      },
+    );
   }
 
   /**

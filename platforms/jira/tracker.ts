@@ -15,7 +15,7 @@ import { ForgeTracker, type IssueApi } from "../_pace/forge_tracker.ts";
 import type { ItemPlan } from "../_pace/plans.ts";
 import type { RenderedDoc } from "../_pace/render.ts";
 import type { Env, Logger, ResolvedContext, TrackerAdapter } from "../types.ts";
-import { JiraConnection, MAX_PAGES } from "./connection.ts";
+import { JiraConnection } from "./connection.ts";
 import { createIssue } from "./create.ts";
 import { type FinderOptions, JiraFinder } from "./find.ts";
 import { isJiraKey } from "./jql.ts";
@@ -116,19 +116,8 @@ export function jiraIssues(
     },
 
     async hasComment(id, marker: string) {
-      let startAt = 0;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const data = await jira.request<{ comments?: { body?: unknown }[]; total?: number }>(
-          "GET",
-          issuePath(id, "/comment"),
-          { query: { startAt, maxResults: 100 } },
-        );
-        const batch = data?.comments ?? [];
-        if (batch.some((c) => holdsMarker(commentText(c.body), marker))) return true;
-        startAt += batch.length;
-        if (batch.length === 0 || startAt >= (data?.total ?? 0)) break;
-      }
-      return false;
+      const comments = await jira.comments(issuePath(id, "/comment"));
+      return comments.some((c) => holdsMarker(commentText(c.body), marker));
     },
 
     async comment(id, doc: RenderedDoc) {
