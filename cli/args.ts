@@ -99,7 +99,9 @@ export function parseCommandLine(
       const shown = long ? `--${name}` : name.startsWith("-") ? name : `-${specs[name]?.short}`;
       if (!Object.hasOwn(specs, name)) {
         throw new UsageError(
-          `unknown option ${quoted(shown)}; a value starting with "-" goes after "--"`,
+          `unknown option ${
+            quoted(shown)
+          }: see pace --help (a value starting with "-" goes after "--")`,
         );
       }
       if (specs[name].type === "boolean") {
