@@ -13,6 +13,7 @@
  * @module
  */
 
+import { decodeQuoted, FLOW_INDICATORS, isBlank, isSpace, LineIndex } from "./_text.ts";
 import type { ConfigErrorPosition } from "./errors.ts";
 
 /** A path from the document root: mapping keys and sequence indexes. */
@@ -70,16 +71,11 @@ interface Frame {
   count: number;
 }
 
-const isBlank = (ch: string | undefined): boolean => ch === " " || ch === "\t";
-const isSpace = (ch: string | undefined): boolean =>
-  ch === undefined || ch === " " || ch === "\t" || ch === "\r" || ch === "\n";
-const FLOW_INDICATORS = ",[]{}";
-
 class Scanner {
   readonly sites = new Map<string, KeySite>();
   readonly duplicates: DuplicateKey[] = [];
   readonly #text: string;
-  readonly #lineStarts: number[] = [0];
+  readonly #lines: LineIndex;
   #stack: Frame[] = [];
   /** The node whose value continues on the following lines, if any. */
   #pending: KeyPath | undefined = [];
@@ -90,44 +86,19 @@ class Scanner {
 
   constructor(text: string) {
     this.#text = text;
-    for (let i = 0; i < text.length; i++) if (text[i] === "\n") this.#lineStarts.push(i + 1);
+    this.#lines = new LineIndex(text);
   }
 
   run(): void {
-    for (let line = 0; line < this.#lineStarts.length; line++) {
+    for (let line = 0; line < this.#lines.count; line++) {
       if (line >= this.#resumeLine) this.#line(line);
     }
   }
 
-  #lineEnd(line: number): number {
-    const start = this.#lineStarts[line];
-    let end = line + 1 < this.#lineStarts.length
-      ? this.#lineStarts[line + 1] - 1
-      : this.#text.length;
-    if (end > start && this.#text[end - 1] === "\r") end--;
-    return end;
-  }
-
-  #lineOf(offset: number): number {
-    let low = 0;
-    let high = this.#lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.#lineStarts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-
-  #position(offset: number): ConfigErrorPosition {
-    const line = this.#lineOf(offset);
-    return { line: line + 1, column: offset - this.#lineStarts[line] + 1 };
-  }
-
   #line(line: number): void {
     const text = this.#text;
-    const start = this.#lineStarts[line];
-    const end = this.#lineEnd(line);
+    const start = this.#lines.start(line);
+    const end = this.#lines.end(line);
     let offset = start;
     while (text[offset] === " ") offset++;
     if (offset >= end || text[offset] === "#") return;
@@ -247,12 +218,16 @@ class Scanner {
       let p = offset + 1;
       while (p < end && isBlank(text[p])) p++;
       const empty = p >= end || text[p] === "#";
-      this.#site({ path, key: this.#position(offset), value: this.#position(empty ? offset : p) });
+      this.#site({
+        path,
+        key: this.#lines.position(offset),
+        value: this.#lines.position(empty ? offset : p),
+      });
       if (empty) {
         this.#pending = path;
         return;
       }
-      return this.#inline(p, p - this.#lineStarts[this.#lineOf(p)], end, path, frame.indent);
+      return this.#inline(p, p - this.#lines.start(this.#lines.lineOf(p)), end, path, frame.indent);
     }
     const key = this.#implicitKey(offset, end);
     if (!key) throw new Unmodelled();
@@ -260,8 +235,12 @@ class Scanner {
     let p = key.after;
     while (p < end && isBlank(text[p])) p++;
     const empty = p >= end || text[p] === "#";
-    const position = this.#position(offset);
-    this.#record(frame.keys, { path, key: position, value: empty ? position : this.#position(p) });
+    const position = this.#lines.position(offset);
+    this.#record(frame.keys, {
+      path,
+      key: position,
+      value: empty ? position : this.#lines.position(p),
+    });
     if (empty) this.#pending = path;
     else this.#value(p, end, path, frame.indent);
   }
@@ -284,7 +263,7 @@ class Scanner {
       let rest = after;
       while (rest < text.length && isBlank(text[rest])) rest++;
       if (text[rest] === ":") throw new Unmodelled();
-      this.#resumeLine = Math.max(this.#resumeLine, this.#lineOf(after) + 1);
+      this.#resumeLine = Math.max(this.#resumeLine, this.#lines.lineOf(after) + 1);
       return;
     }
     if (ch !== "*") this.#scalarIndent = owner;
@@ -362,7 +341,7 @@ class Scanner {
       if (ch === "?" && isSpace(text[p + 1])) throw new Unmodelled();
       if (!mapping) {
         const item = [...path, index++];
-        this.#site({ path: item, key: this.#position(p), value: this.#position(p) });
+        this.#site({ path: item, key: this.#lines.position(p), value: this.#lines.position(p) });
         p = this.#skipFlowSpace(this.#flowNode(p, item));
         if (text[p] === ":") throw new Unmodelled();
         continue;
@@ -379,14 +358,14 @@ class Scanner {
       }
       const site: KeySite = {
         path: [...path, name],
-        key: this.#position(start),
-        value: this.#position(start),
+        key: this.#lines.position(start),
+        value: this.#lines.position(start),
       };
       p = this.#skipFlowSpace(p);
       if (text[p] === ":") {
         p = this.#skipFlowSpace(p + 1);
         if (text[p] !== "," && text[p] !== close) {
-          site.value = this.#position(p);
+          site.value = this.#lines.position(p);
           p = this.#flowNode(p, site.path);
         }
       }
@@ -406,15 +385,5 @@ class Scanner {
     const first = keys.get(name);
     if (first) this.duplicates.push({ site, first });
     else keys.set(name, site);
-  }
-}
-
-function decodeQuoted(raw: string): string {
-  const inner = raw.slice(1, -1);
-  if (raw[0] === "'") return inner.replaceAll("''", "'");
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return inner;
   }
 }
