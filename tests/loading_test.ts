@@ -279,6 +279,7 @@ const REGISTRATION_PARTS = new Set([
 /** The renderers and the readers of `.pace/`: only operations that write a body need them. */
 const RENDER_AND_ARTIFACTS = [
   "platforms/_pace/render.ts",
+  "platforms/_pace/render_fit.ts",
   "platforms/_pace/markdown.ts",
   "platforms/_pace/bodies.ts",
   "platforms/_pace/plans.ts",

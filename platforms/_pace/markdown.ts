@@ -16,7 +16,6 @@ import { markerComment, markerLike, singleLine, ZWSP } from "./names.ts";
 import {
   type Block,
   breakAcross,
-  fit,
   type Inline,
   type InlineSpan,
   longestRun,
@@ -26,6 +25,7 @@ import {
   outerSpace,
   type RenderedDoc,
 } from "./render.ts";
+import { fit } from "./render_fit.ts";
 
 /**
  * A closing keyword, as GitHub, GitLab and Gitea know them (GitLab's default

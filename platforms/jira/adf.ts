@@ -9,13 +9,13 @@
 
 import {
   type Block,
-  fit,
   type Inline,
   normalizeCode,
   normalizeInlines,
   type RenderedDoc,
   type RenderOptions,
 } from "../_pace/render.ts";
+import { fit } from "../_pace/render_fit.ts";
 import { singleLine } from "../_pace/names.ts";
 
 /** ADF `strong` mark. */

@@ -11,7 +11,6 @@
 import {
   type Block,
   type CodeBlock,
-  fit,
   type Inline,
   normalizeCode,
   normalizeInlines,
@@ -19,6 +18,7 @@ import {
   type RenderedDoc,
   type RenderOptions,
 } from "../_pace/render.ts";
+import { fit } from "../_pace/render_fit.ts";
 import { singleLine } from "../_pace/names.ts";
 
 /** Characters that start or end wiki markup anywhere in a line. */
